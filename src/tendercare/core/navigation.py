@@ -1,0 +1,27 @@
+"""Service navigation: which sections a person sees, by role."""
+
+from django.urls import NoReverseMatch, reverse
+
+SECTIONS = [
+    # (label, url name, roles that see it; None means everyone signed in)
+    ("Contracts", "contracts:register", None),
+    ("Programmes", "programmes:list", None),
+    ("Areas", "geography:places", None),
+    ("Organisations", "organisations:list", None),
+]
+
+
+def navigation_for(request) -> list[dict]:
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return []
+    items = []
+    for label, name, roles in SECTIONS:
+        if roles is not None and user.role not in roles:
+            continue
+        try:
+            href = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"text": label, "href": href, "active": request.path.startswith(href)})
+    return items

@@ -1,0 +1,77 @@
+"""Writes about organisations and people. Each is one transaction and leaves an audit record."""
+
+import datetime as dt
+
+from django.db import transaction
+
+from tendercare.core.audit import Auditor, snapshot
+from tendercare.core.errors import DomainError
+
+from .models import ApiToken, Organisation, ProviderLocation, User
+
+
+def organisation_create(*, name: str, kind: str, by=None, **fields) -> Organisation:
+    name = name.strip()
+    if not name:
+        raise DomainError("Enter the organisation's name")
+    if kind not in Organisation.Kind.values:
+        raise DomainError(f"'{kind}' is not a kind of organisation")
+    if Organisation.objects.filter(name__iexact=name).exists():
+        raise DomainError(f"There is already an organisation called {name}")
+    with transaction.atomic():
+        organisation = Organisation.objects.create(name=name, kind=kind, **fields)
+        Auditor(by=by).created(organisation)
+    return organisation
+
+
+def provider_location_add(
+    *, organisation: Organisation, cqc_location_id: str, name: str, postcode: str = "", by=None
+) -> ProviderLocation:
+    with transaction.atomic():
+        location = ProviderLocation.objects.create(
+            organisation=organisation, cqc_location_id=cqc_location_id, name=name, postcode=postcode
+        )
+        Auditor(by=by).created(location)
+    return location
+
+
+def organisations_merge(
+    *, predecessors: list[Organisation], successor: Organisation, on: dt.date, by=None
+) -> Organisation:
+    """Record that predecessors became successor on a date. Contracts novate separately
+    (contracts.services.contracts_novate_on_merger), so that each novation is its own record."""
+    if not successor.is_commissioner:
+        raise DomainError("Only a commissioning body can take over other commissioners")
+    auditor = Auditor(by=by)
+    with transaction.atomic():
+        for organisation in predecessors:
+            if organisation.pk == successor.pk:
+                raise DomainError("An organisation cannot be merged into itself")
+            if organisation.merged_into_id:
+                raise DomainError(f"{organisation} was already merged on {organisation.merged_on}")
+            before = snapshot(organisation)
+            organisation.merged_into = successor
+            organisation.merged_on = on
+            organisation.save(update_fields=["merged_into", "merged_on"])
+            auditor.updated(organisation, before=before, summary=f"Merged into {successor} on {on}")
+    return successor
+
+
+def user_create(
+    *, username: str, password: str, role: str, organisation: Organisation | None, by=None, **fields
+) -> User:
+    with transaction.atomic():
+        user = User(username=username, role=role, organisation=organisation, **fields)
+        user.set_password(password)
+        user.save()
+        Auditor(by=by).created(user)
+    return user
+
+
+def api_token_issue(*, user: User, name: str, by=None) -> tuple[ApiToken, str]:
+    """Returns the token and its key; the key is not stored and cannot be shown again."""
+    key = ApiToken.new_key()
+    with transaction.atomic():
+        token = ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash(key))
+        Auditor(by=by or user).created(token, summary="API token issued")
+    return token, key

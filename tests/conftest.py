@@ -1,0 +1,53 @@
+import pytest
+
+from tendercare.organisations.models import Role
+
+from .factories import CommissionerOrgFactory, ProviderOrgFactory, UserFactory
+
+
+@pytest.fixture
+def council(db):
+    return CommissionerOrgFactory(name="Medway Council")
+
+
+@pytest.fixture
+def other_council(db):
+    return CommissionerOrgFactory(name="Kent County Council")
+
+
+@pytest.fixture
+def provider_org(db):
+    return ProviderOrgFactory(name="Riverside Care Ltd")
+
+
+@pytest.fixture
+def commissioner(db, council):
+    return UserFactory(username="commissioner", role=Role.COMMISSIONER, organisation=council)
+
+
+@pytest.fixture
+def other_commissioner(db, other_council):
+    return UserFactory(
+        username="kentcommissioner", role=Role.COMMISSIONER, organisation=other_council
+    )
+
+
+@pytest.fixture
+def councillor(db, council):
+    return UserFactory(username="councillor", role=Role.COUNCILLOR, organisation=council)
+
+
+@pytest.fixture
+def provider_user(db, provider_org):
+    return UserFactory(username="provider", role=Role.PROVIDER, organisation=provider_org)
+
+
+@pytest.fixture
+def evaluator(db, council):
+    return UserFactory(username="evaluator", role=Role.EVALUATOR, organisation=council)
+
+
+@pytest.fixture
+def signed_in(client, commissioner):
+    client.force_login(commissioner)
+    return client
