@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1/. Each app adds its router; every endpoint is scoped like the pages."""
+"""The JSON API under /api/v1/. Each app adds its router; endpoints are scoped like pages."""
 
 from django.http import Http404
 from ninja import NinjaAPI
