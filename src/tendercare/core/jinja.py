@@ -29,14 +29,11 @@ def query(request, **changes) -> str:
 
 def environment(**options) -> Environment:
     app_loader = options.pop("loader")
-    options.setdefault("autoescape", select_autoescape(default=True))
+    options.pop("autoescape", None)
+    govuk = PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})
     env = Environment(
-        loader=ChoiceLoader(
-            [
-                app_loader,
-                PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
-            ]
-        ),
+        loader=ChoiceLoader([app_loader, govuk]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
         **options,
     )
     env.globals.update(
