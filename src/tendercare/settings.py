@@ -86,7 +86,7 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS = []
+STATIC_ROOT = BASE_DIR / "core" / "static"  # our own few files; served by urls.py
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SESSION_COOKIE_HTTPONLY = True
