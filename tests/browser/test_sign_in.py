@@ -10,7 +10,7 @@ def test_commissioner_signs_in_and_sees_sections(page, commissioner):
     sign_in(page, "commissioner", PASSWORD)
     assert page.get_by_role("heading", name="Tendercare", exact=True, level=1).is_visible()
     nav = page.get_by_role("navigation", name="Sections")
-    assert nav.get_by_role("link", name="Contracts").count() == 1
+    assert nav.get_by_role("link", name="Organisations").count() == 1
     check_accessibility(page)
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/sign-in/")
