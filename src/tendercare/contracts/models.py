@@ -137,6 +137,10 @@ class ContractVariation(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="variations")
     effective_on = models.DateField()
     annual_value_change = models.DecimalField(max_digits=14, decimal_places=2)
+    # The change to whole-life value: the annual change over the months left from effective_on.
+    whole_life_value_change = models.DecimalField(
+        max_digits=16, decimal_places=2, default=Decimal("0")
+    )
     reason = models.TextField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -178,3 +182,23 @@ class Baseline(models.Model):
 
     def __str__(self):
         return f"Baseline for {self.contract.reference}"
+
+
+class ContractImport(models.Model):
+    """One run of the register import: the audit log's import rows point back to it."""
+
+    filename = models.CharField(max_length=255)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    notes = models.TextField(blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-imported_at"]
+
+    def __str__(self):
+        return f"Import of {self.filename} ({self.rows} rows)"
