@@ -1,0 +1,62 @@
+"""The house rules that a reader of the code can check mechanically."""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "tendercare"
+APPS = sorted(p.parent.name for p in SRC.glob("*/apps.py"))
+DJANGO_IMPORT = re.compile(r"^\s*(from|import)\s+(django|rules|ninja)\b", re.MULTILINE)
+# Pure domain modules: the rules of the domain with no Django in them.
+PURE_MODULES = [
+    "core/formats.py",
+    "core/charts.py",
+    "geography/profiles.py",
+    "contracts/register_rules.py",
+    "programmes/schedule.py",
+]
+
+
+def thin_shell_files():
+    for app in APPS:
+        for name in ("views.py", "api.py"):
+            path = SRC / app / name
+            if path.exists():
+                yield path
+
+
+@pytest.mark.parametrize(
+    "path", list(thin_shell_files()), ids=lambda p: f"{p.parent.name}/{p.name}"
+)
+def test_views_and_api_never_query_models_directly(path):
+    """Scoping lives in queries.py; a view that calls Model.objects could forget it."""
+    tree = ast.parse(path.read_text())
+    offenders = [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr in ("objects", "_default_manager")
+    ]
+    assert not offenders, f"{path} uses .objects on lines {offenders}: go through queries.py"
+
+
+@pytest.mark.parametrize("relative", PURE_MODULES)
+def test_pure_modules_do_not_import_django(relative):
+    path = SRC / relative
+    if not path.exists():
+        pytest.skip(f"{relative} not written yet")
+    assert not DJANGO_IMPORT.search(path.read_text()), f"{relative} imports Django"
+
+
+def test_every_app_with_models_has_one_migration_head():
+    for app in APPS:
+        migrations = SRC / app / "migrations"
+        if not migrations.exists():
+            continue
+        names = {p.stem for p in migrations.glob("[0-9][0-9][0-9][0-9]_*.py")}
+        leaves = set(names)
+        for path in migrations.glob("[0-9][0-9][0-9][0-9]_*.py"):
+            for match in re.finditer(rf"\(\"{app}\", \"(\w+)\"\)", path.read_text()):
+                leaves.discard(match.group(1))
+        assert len(leaves) <= 1, f"{app} has more than one migration head: {sorted(leaves)}"
