@@ -6,149 +6,379 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contracts', '0001_initial'),
-        ('organisations', '0001_initial'),
+        ("contracts", "0001_initial"),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('summary', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('planning', 'Planning'), ('active', 'Active'), ('paused', 'Paused'), ('complete', 'Complete'), ('closed', 'Closed')], default='planning', max_length=20)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('target_date', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('contracts', models.ManyToManyField(blank=True, related_name='programmes', to='contracts.contract')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programmes', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planning", "Planning"),
+                            ("active", "Active"),
+                            ("paused", "Paused"),
+                            ("complete", "Complete"),
+                            ("closed", "Closed"),
+                        ],
+                        default="planning",
+                        max_length=20,
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("target_date", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "contracts",
+                    models.ManyToManyField(
+                        blank=True, related_name="programmes", to="contracts.contract"
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programmes",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('baseline_date', models.DateField()),
-                ('current_date', models.DateField()),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('complete', 'Complete')], default='not_started', max_length=20)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("order", models.PositiveIntegerField(default=0)),
+                ("baseline_date", models.DateField()),
+                ("current_date", models.DateField()),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("complete", "Complete"),
+                        ],
+                        default="not_started",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'baseline_date', 'id'],
+                "ordering": ["order", "baseline_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Lesson',
+            name="Lesson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('what_happened', models.TextField()),
-                ('recommendation', models.TextField()),
-                ('recorded_on', models.DateField()),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lessons', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("what_happened", models.TextField()),
+                ("recommendation", models.TextField()),
+                ("recorded_on", models.DateField()),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lessons",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-recorded_on', '-id'],
+                "ordering": ["-recorded_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('decision', models.TextField()),
-                ('decided_on', models.DateField()),
-                ('decided_by', models.CharField(max_length=200)),
-                ('rationale', models.TextField(blank=True)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("decision", models.TextField()),
+                ("decided_on", models.DateField()),
+                ("decided_by", models.CharField(max_length=200)),
+                ("rationale", models.TextField(blank=True)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-decided_on', '-id'],
+                "ordering": ["-decided_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Risk',
+            name="Risk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('description', models.TextField(blank=True)),
-                ('likelihood', models.PositiveSmallIntegerField(choices=[(1, '1 Rare'), (2, '2 Unlikely'), (3, '3 Possible'), (4, '4 Likely'), (5, '5 Almost certain')])),
-                ('impact', models.PositiveSmallIntegerField(choices=[(1, '1 Negligible'), (2, '2 Minor'), (3, '3 Moderate'), (4, '4 Major'), (5, '5 Catastrophic')])),
-                ('owner_name', models.CharField(blank=True, max_length=200)),
-                ('mitigation', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('mitigating', 'Being mitigated'), ('closed', 'Closed')], default='open', max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('owner_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='programme_risks', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='risks', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "likelihood",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1 Rare"),
+                            (2, "2 Unlikely"),
+                            (3, "3 Possible"),
+                            (4, "4 Likely"),
+                            (5, "5 Almost certain"),
+                        ]
+                    ),
+                ),
+                (
+                    "impact",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1 Negligible"),
+                            (2, "2 Minor"),
+                            (3, "3 Moderate"),
+                            (4, "4 Major"),
+                            (5, "5 Catastrophic"),
+                        ]
+                    ),
+                ),
+                ("owner_name", models.CharField(blank=True, max_length=200)),
+                ("mitigation", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("mitigating", "Being mitigated"),
+                            ("closed", "Closed"),
+                        ],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "owner_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="programme_risks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="risks",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['status', '-likelihood', '-impact', 'title'],
+                "ordering": ["status", "-likelihood", "-impact", "title"],
             },
         ),
         migrations.CreateModel(
-            name='RiskReview',
+            name="RiskReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('likelihood', models.PositiveSmallIntegerField()),
-                ('impact', models.PositiveSmallIntegerField()),
-                ('status', models.CharField(choices=[('open', 'Open'), ('mitigating', 'Being mitigated'), ('closed', 'Closed')], max_length=20)),
-                ('previous_likelihood', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('previous_impact', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('previous_status', models.CharField(blank=True, choices=[('open', 'Open'), ('mitigating', 'Being mitigated'), ('closed', 'Closed')], max_length=20)),
-                ('note', models.TextField()),
-                ('reviewed_by_label', models.CharField(blank=True, max_length=200)),
-                ('reviewed_at', models.DateTimeField(auto_now_add=True)),
-                ('reviewed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('risk', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='programmes.risk')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("likelihood", models.PositiveSmallIntegerField()),
+                ("impact", models.PositiveSmallIntegerField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("mitigating", "Being mitigated"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("previous_likelihood", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("previous_impact", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "previous_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("open", "Open"),
+                            ("mitigating", "Being mitigated"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.TextField()),
+                ("reviewed_by_label", models.CharField(blank=True, max_length=200)),
+                ("reviewed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "risk",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="programmes.risk",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['reviewed_at', 'id'],
+                "ordering": ["reviewed_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MilestoneRevision',
+            name="MilestoneRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('previous_date', models.DateField()),
-                ('new_date', models.DateField()),
-                ('reason', models.TextField()),
-                ('revised_by_label', models.CharField(blank=True, max_length=200)),
-                ('revised_at', models.DateTimeField(auto_now_add=True)),
-                ('milestone', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revisions', to='programmes.milestone')),
-                ('revised_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("previous_date", models.DateField()),
+                ("new_date", models.DateField()),
+                ("reason", models.TextField()),
+                ("revised_by_label", models.CharField(blank=True, max_length=200)),
+                ("revised_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "milestone",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="revisions",
+                        to="programmes.milestone",
+                    ),
+                ),
+                (
+                    "revised_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['revised_at', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='milestone_revision_has_reason')],
+                "ordering": ["revised_at", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("reason", ""), _negated=True),
+                        name="milestone_revision_has_reason",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.UniqueConstraint(fields=('owner', 'name'), name='programme_name_unique_per_owner'),
+            model_name="programme",
+            constraint=models.UniqueConstraint(
+                fields=("owner", "name"), name="programme_name_unique_per_owner"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.CheckConstraint(condition=models.Q(('target_date__isnull', True), ('start_date__isnull', True), ('target_date__gte', models.F('start_date')), _connector='OR'), name='programme_target_after_start'),
+            model_name="programme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("target_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("target_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="programme_target_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='risk',
-            constraint=models.CheckConstraint(condition=models.Q(('likelihood__gte', 1), ('likelihood__lte', 5), ('impact__gte', 1), ('impact__lte', 5)), name='risk_scores_1_to_5'),
+            model_name="risk",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("likelihood__gte", 1),
+                    ("likelihood__lte", 5),
+                    ("impact__gte", 1),
+                    ("impact__lte", 5),
+                ),
+                name="risk_scores_1_to_5",
+            ),
         ),
     ]
