@@ -186,6 +186,12 @@ def contract_vary(
     if not reason:
         raise DomainError("Give the reason for the variation")
     change = Decimal(annual_value_change)
+    if (
+        not change.is_finite()
+        or change != change.quantize(rr.PENCE)
+        or abs(contract.annual_value + change) >= Decimal("1e12")
+    ):
+        raise DomainError("Give the change to the annual value in pounds and pence, like -25000.00")
     if not (contract.start_date <= effective_on <= contract.end_date):
         raise DomainError(
             f"The variation must take effect between the contract's start "
