@@ -1,0 +1,56 @@
+import datetime as dt
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.table import Table
+
+from tendercare.demo import county, people
+from tendercare.organisations.queries import organisation_by_name
+
+
+class Command(BaseCommand):
+    help = "Build the demo county (Medway and Dover) and print the demo sign-in accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--as-of", help="Build as if today were this date (YYYY-MM-DD)")
+        parser.add_argument(
+            "--reset", action="store_true", help="Empty the database first and rebuild"
+        )
+        parser.add_argument("--no-geography", action="store_true", help=argparse_hidden())
+
+    def handle(self, *args, **options):
+        console = Console()
+        try:
+            as_of = dt.date.fromisoformat(options["as_of"]) if options["as_of"] else dt.date.today()
+        except ValueError as exc:
+            raise CommandError("--as-of must be a date written YYYY-MM-DD") from exc
+        if options["reset"]:
+            call_command("flush", interactive=False, verbosity=0)
+        if organisation_by_name("Medway Council") is not None:
+            console.print("The demo county is already loaded (use --reset to rebuild).")
+        else:
+            with console.status("Building the demo county") as status:
+                summary = county.build(
+                    as_of=as_of,
+                    with_geography=not options["no_geography"],
+                    progress=lambda message: status.update(message),
+                )
+            console.print(
+                f"Demo county built as of {summary.as_of:%d %B %Y}: {summary.organisations} "
+                f"organisations ({summary.providers} providers), {summary.contracts} contracts "
+                f"({summary.joint_contracts} joint), {summary.novations} novations, "
+                f"{summary.programmes} programmes. {summary.geography}"
+            )
+        table = Table(title=f"Demo sign-in accounts (password for all: {people.DEMO_PASSWORD})")
+        for column in ("Username", "Role", "Organisation"):
+            table.add_column(column)
+        for username, role, org_name, *_ in people.USERS:
+            table.add_row(username, role.label, org_name)
+        console.print(table)
+
+
+def argparse_hidden():
+    import argparse
+
+    return argparse.SUPPRESS
