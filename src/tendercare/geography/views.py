@@ -1,1 +1,124 @@
 """Thin views: parse, call a query or service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from tendercare.core.history import history_url
+
+from . import presenters, queries, services
+from .forms import PostcodeForm, RuralityBandForm
+
+
+@login_required
+def place_list(request):
+    return render(
+        request,
+        "geography/places.html",
+        {"places": queries.places(request.user), "latest_load": queries.latest_load()},
+    )
+
+
+@login_required
+def place_detail(request, code: str):
+    place = queries.place(request.user, code)
+    if place is None:
+        raise Http404("No such local authority")
+    area = queries.place_profile(request.user, place)
+    return render(
+        request,
+        "geography/place.html",
+        {
+            "place": place,
+            "area": area,
+            "localities": queries.localities_of(request.user, place),
+            "wards": queries.wards_of(request.user, place),
+            "figures": presenters.area_figures(area, queries.rurality_mapping(request.user)),
+        },
+    )
+
+
+@login_required
+def locality_detail(request, pk: int):
+    locality = queries.locality(request.user, pk)
+    if locality is None:
+        raise Http404("No such locality")
+    area = queries.locality_profile(request.user, locality)
+    return render(
+        request,
+        "geography/area.html",
+        {
+            "area": area,
+            "locality": locality,
+            "wards": queries.wards_of_locality(locality),
+            "figures": presenters.area_figures(area, queries.rurality_mapping(request.user)),
+            "history_url": history_url(locality),
+        },
+    )
+
+
+@login_required
+def ward_detail(request, code: str):
+    ward = queries.ward(request.user, code)
+    if ward is None:
+        raise Http404("No such ward")
+    area = queries.ward_profile(request.user, ward)
+    return render(
+        request,
+        "geography/area.html",
+        {
+            "area": area,
+            "ward": ward,
+            "localities": queries.localities_of_ward(ward),
+            "figures": presenters.area_figures(area, queries.rurality_mapping(request.user)),
+        },
+    )
+
+
+@login_required
+def postcode_lookup(request):
+    form = PostcodeForm(request.GET or None)
+    result = None
+    if "postcode" in request.GET and form.is_valid():
+        result = queries.postcode_lookup(request.user, form.cleaned_data["postcode"])
+        if result.error:
+            form.add_error("postcode", result.error)
+    return render(
+        request,
+        "geography/postcode.html",
+        {"form": form, "result": result, "band_labels": presenters.BAND_LABELS},
+    )
+
+
+@login_required
+def rurality_bands(request):
+    return render(
+        request,
+        "geography/bands.html",
+        {
+            "mapping": queries.rurality_mapping(request.user),
+            "may_edit": queries.may_edit_geography(request.user),
+            "source": presenters.SOURCE_RUC,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rurality_band_edit(request):
+    if not queries.may_edit_geography(request.user):
+        raise PermissionDenied("Only administrators and commissioners may change the bands")
+    mapping = list(queries.rurality_mapping(request.user))
+    form = RuralityBandForm(request.POST or None, mapping=mapping)
+    if request.method == "POST" and form.is_valid():
+        band = services.rurality_band_set(
+            ruc_code=form.cleaned_data["ruc_code"],
+            band=form.cleaned_data["band"],
+            by=request.user,
+        )
+        messages.success(request, f"{band.ruc_code} is now in the {band.get_band_display()} band")
+        return redirect("geography:bands")
+    return render(request, "geography/band_edit.html", {"form": form, "mapping": mapping})
