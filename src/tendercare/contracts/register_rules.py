@@ -19,11 +19,12 @@ DEFAULT_LEAD_TIME_MONTHS = 18
 18 months from market engagement to mobilisation; 18 is a cautious default, editable per page."""
 
 LIGHT_TOUCH_THRESHOLD = Decimal("663540")
-"""Light-touch regime threshold, GBP 663,540 including VAT: the threshold for "light touch"
-services (which include health and social care services) under the Public Contracts Regulations
-2015 as amended from 1 January 2024 (Procurement Policy Note 11/23), carried into the Procurement
-Act 2023 (Schedule 1) which applies from 24 February 2025. Councillors often ask about
-"over GBP 650,000": the page states which figure the rule uses, and it can be changed."""
+"""Light-touch regime threshold, GBP 663,540 including VAT, from 1 January 2024: the threshold
+for "light touch" services (which include health and social care services) under the
+Procurement Act 2023 (Schedule 1; in force from 24 February 2025) and, before it, the Public
+Contracts Regulations 2015 as amended from 1 January 2024 (Procurement Policy Note 11/23).
+Councillors often ask about "over GBP 650,000": the page states which figure the rule uses,
+and it can be changed."""
 
 COUNCILLORS_ROUND_FIGURE = Decimal("650000")
 """The round figure in the question councillors ask ("over GBP 650,000 every five years")."""
