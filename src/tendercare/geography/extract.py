@@ -64,7 +64,8 @@ def build_extracts(
         note(f"Extracting {name}")
         with f.open_text(path) as handle:
             reader = csv.DictReader(handle)
-            header = list(columns or reader.fieldnames)
+            available = reader.fieldnames or []
+            header = [c for c in columns if c in available] if columns else list(available)
             selected = ([row[c] for c in header] for row in reader if row[key].strip() in keep)
             counts[name] = write_gz(out / f"{name}.gz", header, selected)
     note("Writing centroids")

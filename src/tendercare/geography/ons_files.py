@@ -343,21 +343,31 @@ def _read_postcodes(directory: Path, out: Parsed, problems: Problems, note) -> N
     if not path:
         return
     note("Postcodes")
+    # A plain csv.reader: England-wide postcode files have millions of rows.
     with open_text(path) as handle:
-        header = next(csv.reader(handle), [])
-    lsoa_column = next((c for c in ("lsoa21_code", "lsoa21cd", "lsoa21") if c in header), None)
-    if lsoa_column is None:
-        problems.add(path.name, 1, "lsoa21_code", "column is missing from the header")
-        return
-    for n, row in rows(path, ("pcds", lsoa_column), problems):
-        lsoa = row[lsoa_column].strip()
-        if lsoa not in out.lsoas:
-            continue
-        code = normalise_postcode(row["pcds"])
-        if code is None:
-            problems.add(path.name, n, "pcds", f"'{row['pcds']}' is not a postcode")
-            continue
-        out.postcodes[code] = lsoa
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        lsoa_column = next((c for c in ("lsoa21_code", "lsoa21cd", "lsoa21") if c in header), None)
+        for column in ("pcds", lsoa_column or "lsoa21_code"):
+            if column not in header:
+                problems.add(path.name, 1, column, "column is missing from the header")
+                return
+        pcds_at, lsoa_at = header.index("pcds"), header.index(lsoa_column)
+        lsoas, postcodes = out.lsoas, out.postcodes
+        for row in reader:
+            if len(row) <= max(pcds_at, lsoa_at):
+                problems.add(path.name, reader.line_num, "", "has too few columns")
+                continue
+            lsoa = row[lsoa_at].strip()
+            if lsoa not in lsoas:
+                continue
+            code = normalise_postcode(row[pcds_at])
+            if code is None:
+                problems.add(
+                    path.name, reader.line_num, "pcds", f"'{row[pcds_at]}' is not a postcode"
+                )
+                continue
+            postcodes[code] = lsoa
     out.files_read.append(path.name)
 
 

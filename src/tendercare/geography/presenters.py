@@ -16,6 +16,8 @@ from .profiles import RURALITY_BANDS
 BAND_LABELS = dict(RURALITY_BANDS)
 # Bands from densest to sparsest, in colours that read as a sequence (GOV.UK palette).
 BAND_COLOURS = ("#1d70b8", "#00703c", "#f47738", "#912b88", "#505a5f")
+# RUC2021 classes in the order ONS lists them, densest first.
+RUC_ORDER = {code: i for i, code in enumerate(["UN1", "UF1", "RLN1", "RLF1", "RSN1", "RSF1"])}
 SOURCE_BANDS = "Tendercare rurality band mapping (editable), applied to " + SOURCE_RUC
 
 
@@ -91,7 +93,7 @@ def rurality_figure(area, mapping, chart_id: str = "rurality") -> Figure:
     """mapping: RuralityBand rows, to say which RUC2021 classes make up each band."""
     p = area.profile
     codes: dict[str, list[str]] = {}
-    for m in mapping:
+    for m in sorted(mapping, key=lambda m: (RUC_ORDER.get(m.ruc_code, 99), m.ruc_code)):
         codes.setdefault(m.band, []).append(m.ruc_code)
     rows = [
         {

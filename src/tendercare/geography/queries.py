@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from . import profiles
 from .models import GeographyLoad, Locality, Lsoa, Place, Postcode, RuralityBand, Ward
@@ -51,10 +52,13 @@ def may_edit_geography(user) -> bool:
 
 def places(user) -> QuerySet[Place]:
     """Local authorities with their population and LSOA count."""
+    # Subqueries, not joins: counting wards and summing LSOAs in one join would multiply rows.
+    lsoas = Lsoa.objects.filter(place=OuterRef("pk")).order_by().values("place")
+    wards = Ward.objects.filter(place=OuterRef("pk")).order_by().values("place")
     return places_visible_to(user).annotate(
-        lsoa_count=Count("lsoas"),
-        population=Sum("lsoas__pop_total"),
-        ward_count=Count("wards", distinct=True),
+        lsoa_count=Coalesce(Subquery(lsoas.annotate(n=Count("code")).values("n")), 0),
+        population=Coalesce(Subquery(lsoas.annotate(n=Sum("pop_total")).values("n")), 0),
+        ward_count=Coalesce(Subquery(wards.annotate(n=Count("code")).values("n")), 0),
     )
 
 
