@@ -96,7 +96,10 @@ def build(*, as_of: dt.date, with_geography: bool = True, progress=None) -> Demo
 
         step("Loading Medway and Dover from the shipped ONS extracts")
         loaded = geography_load(lads=DEMO_LADS)
-        summary.geography = str(loaded)
+        summary.geography = (
+            f"Geography: {loaded.places} places, {loaded.wards} wards, {loaded.lsoas} LSOAs, "
+            f"{loaded.postcodes} postcodes."
+        )
 
     step("Creating commissioners, the 2020 CCG merger and providers")
     orgs: dict[str, Organisation] = {}
