@@ -7,8 +7,9 @@ them quickly (tests/programmes/test_schedule.py).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
-from html import escape
+from html import escape as _html_escape
 
 from .calendar import working_days_between
 
@@ -151,6 +152,15 @@ def x_for(day: dt.date, start: dt.date, end: dt.date) -> float:
     span = max((end - start).days, 1)
     plot = WIDTH - LABEL_WIDTH - RIGHT_MARGIN
     return round(LABEL_WIDTH + plot * (day - start).days / span, 1)
+
+
+# Characters XML 1.0 forbids outright (control characters, lone surrogates, U+FFFE/U+FFFF):
+# escaping cannot make them legal, so they are dropped from labels.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def escape(text: str) -> str:
+    return _html_escape(_NOT_XML.sub("", text), quote=True)
 
 
 def _truncate(text: str, limit: int = 38) -> str:
