@@ -5,6 +5,12 @@ from tendercare.organisations.models import Role
 from .factories import CommissionerOrgFactory, ProviderOrgFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing costs half a second a password; tests check behaviour, not key stretching.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def council(db):
     return CommissionerOrgFactory(name="Medway Council")

@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from tendercare.contracts import services as contract_services
@@ -300,11 +301,12 @@ def build(*, as_of: dt.date, with_geography: bool = True, progress=None) -> Demo
     summary.joint_contracts = sum(1 for c in contracts if c.shares.count() > 1)
 
     step("Creating a demo user for every role")
+    password_hash = make_password(people.DEMO_PASSWORD)
     for username, role, org_name, full_name, title, lay in people.USERS:
         first, _, last = full_name.rpartition(" ")
         org_services.user_create(
             username=username,
-            password=people.DEMO_PASSWORD,
+            password_hash=password_hash,
             role=role,
             organisation=orgs[org_name],
             first_name=first,

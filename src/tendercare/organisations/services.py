@@ -58,11 +58,25 @@ def organisations_merge(
 
 
 def user_create(
-    *, username: str, password: str, role: str, organisation: Organisation | None, by=None, **fields
+    *,
+    username: str,
+    role: str,
+    organisation: Organisation | None,
+    password: str | None = None,
+    password_hash: str | None = None,
+    by=None,
+    **fields,
 ) -> User:
+    """A new person. Give a password, or a hash made once with make_password (the demo gives
+    every account the same password and hashes it once)."""
+    if (password is None) == (password_hash is None):
+        raise DomainError("Give either a password or a password hash")
     with transaction.atomic():
         user = User(username=username, role=role, organisation=organisation, **fields)
-        user.set_password(password)
+        if password_hash is not None:
+            user.password = password_hash
+        else:
+            user.set_password(password)
         user.save()
         Auditor(by=by).created(user)
     return user
