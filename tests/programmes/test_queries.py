@@ -65,8 +65,8 @@ def test_milestone_rows(programme, milestone, commissioner):
         0,
         "",
     )
-    # After its current date has passed without completion a milestone is red.
-    assert queries.milestone_rows(programme, today=D(2026, 5, 1))[0].rag == "red"
+    # After its current date has passed without completion a milestone is overdue.
+    assert queries.milestone_rows(programme, today=D(2026, 5, 1))[0].rag == "overdue"
 
 
 def test_contracts_in_scope_only_shows_the_family_s_contracts(

@@ -55,7 +55,7 @@ def test_slip_adds_up_across_revisions(baseline, first, second):
         (1, {}, Rag.AMBER),
         (42, {}, Rag.AMBER),
         (43, {}, Rag.RED),
-        (0, {"overdue": True}, Rag.RED),
+        (0, {"overdue": True}, Rag.OVERDUE),
         (100, {"completed": True}, Rag.COMPLETE),
         (10, {"red_after": 7}, Rag.RED),
     ],

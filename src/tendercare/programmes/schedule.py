@@ -33,9 +33,18 @@ class Rag:
     GREEN = "green"
     AMBER = "amber"
     RED = "red"
+    OVERDUE = "overdue"  # red too: the current date has passed and the milestone is not done
     COMPLETE = "complete"
 
-    LABELS = {GREEN: "On track", AMBER: "Slipped", RED: "Slipped badly", COMPLETE: "Complete"}
+    LABELS = {
+        GREEN: "On track",
+        AMBER: "Slipped",
+        RED: "Slipped badly",
+        OVERDUE: "Overdue",
+        COMPLETE: "Complete",
+    }
+    # The colour each status is shown in (always with its label, never by colour alone).
+    COLOURS = {GREEN: "green", AMBER: "amber", RED: "red", OVERDUE: "red", COMPLETE: "grey"}
 
 
 # A milestone up to AMBER_AFTER_DAYS late is on track, up to RED_AFTER_DAYS late is amber,
@@ -56,11 +65,14 @@ def rag(
     """RAG status from calendar-day slip against the baseline.
 
     Complete milestones are "complete" whatever their slip. An incomplete milestone whose
-    current date has passed is red: the plan no longer says when it will happen.
+    current date has passed is "overdue" (shown red): the plan no longer says when it will
+    happen, so it needs a revision.
     """
     if completed:
         return Rag.COMPLETE
-    if overdue or slip_days > red_after:
+    if overdue:
+        return Rag.OVERDUE
+    if slip_days > red_after:
         return Rag.RED
     if slip_days > amber_after:
         return Rag.AMBER
