@@ -18,8 +18,9 @@ from . import export, forms, queries, schedule, services
 
 
 def contract_url(contract) -> str:
+    # The register addresses contracts by reference (which may contain "/").
     try:
-        return reverse("contracts:detail", args=[contract.pk])
+        return reverse("contracts:detail", kwargs={"reference": contract.reference})
     except NoReverseMatch:
         return f"/contracts/{contract.pk}/"
 
