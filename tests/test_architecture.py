@@ -16,6 +16,8 @@ PURE_MODULES = [
     "geography/profiles.py",
     "contracts/register_rules.py",
     "programmes/schedule.py",
+    "programmes/calendar.py",
+    "geography/ons_files.py",
 ]
 
 

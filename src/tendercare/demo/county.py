@@ -202,10 +202,14 @@ def build(*, as_of: dt.date, with_geography: bool = True, progress=None) -> Demo
         council = kent if in_dover else medway
         for position, label in enumerate(["prime provider", "supplementary provider"]):
             start = dt.date(2019, 11, 1) if not in_dover else dt.date(2021, 4, 1)
-            ends_soon = not in_dover  # Medway's home care ends in the programme below
-            end = dt.date(2026, 10, 31) if ends_soon else dt.date(2027, 3, 31)
-            if ends_soon and position == 0:
+            # Medway's zones hand over to new providers in phases: each old contract was
+            # extended to its zone's transition date (see the home care programme).
+            if in_dover:
+                end = dt.date(2027, 3, 31)
+            elif position == 0:
                 end = add_months(as_of, 2 + zone_index)
+            else:
+                end = add_months(as_of, 2)
             shares = (
                 [(council, Decimal("80")), (icb, Decimal("20"))]
                 if zone_index % 3 == 0
@@ -224,7 +228,7 @@ def build(*, as_of: dt.date, with_geography: bool = True, progress=None) -> Demo
                     end_date=end,
                     extension_months=12,
                     procurement_route=ProcurementRoute.LIGHT_TOUCH,
-                    status=ContractStatus.EXTENDED if end > dt.date(2026, 10, 31) else "active",
+                    status=ContractStatus.ACTIVE if in_dover else ContractStatus.EXTENDED,
                     shares=shares,
                 )
             )

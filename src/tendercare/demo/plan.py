@@ -177,7 +177,12 @@ def programmes_build(*, as_of: dt.date, medway, icb, contracts, rng) -> int:
             [(63, "Phased transition extended to protect continuity of care")],
             False,
         ),
-        ("New contracts start", dt.date(2026, 11, 1), [], False),
+        (
+            "New contracts start in every zone",
+            dt.date(2026, 11, 1),
+            [(63, "Phased transition: zones move one at a time from January 2027")],
+            False,
+        ),
     ]
     for order, (name, baseline, revisions, done) in enumerate(home_plan, start=1):
         milestone = programme_services.milestone_add(
