@@ -2,6 +2,7 @@ import pytest
 
 from tendercare.organisations.models import Role
 
+from .browser_support import browser, page  # noqa: F401 - fixtures for browser tests
 from .factories import CommissionerOrgFactory, ProviderOrgFactory, UserFactory
 
 

@@ -10,8 +10,7 @@ from tendercare.demo import county, people
 from tendercare.geography.models import Locality, Ward
 from tendercare.organisations.models import Organisation
 from tendercare.programmes.models import Programme
-
-from .conftest import check_accessibility, sign_in
+from tests.browser_support import check_accessibility, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

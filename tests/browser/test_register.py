@@ -7,9 +7,8 @@ import pytest
 
 from tendercare.contracts import services
 from tendercare.contracts.models import Contract
+from tests.browser_support import check_accessibility, sign_in
 from tests.factories import PASSWORD, ProviderOrgFactory
-
-from .conftest import check_accessibility, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,8 +1,7 @@
 import pytest
 
+from tests.browser_support import check_accessibility, sign_in
 from tests.factories import PASSWORD
-
-from .conftest import check_accessibility, sign_in
 
 
 @pytest.mark.django_db(transaction=True)

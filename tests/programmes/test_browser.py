@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from tendercare.programmes import services
-from tests.browser.conftest import browser, check_accessibility, page, sign_in  # noqa: F401
+from tests.browser_support import check_accessibility, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,5 +1,8 @@
 """Browser tests: Debian's chromium driven by the Python playwright package.
 
+The fixtures are made available to every test by tests/conftest.py; import the steps
+(check_accessibility, sign_in) from here.
+
 Every page a test visits is checked with axe (WCAG 2.2 AA tags); serious or critical
 violations fail the test.
 """
@@ -18,12 +21,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("TENDERCARE_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 AXE = Path(settings.NODE_MODULES) / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/browser/" in str(item.fspath):
-            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
