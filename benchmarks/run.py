@@ -1,0 +1,123 @@
+"""`make bench`: how long the main jobs take on this machine. Prints figures; asserts nothing.
+
+Runs against a throwaway SQLite database (or DATABASE_URL if set, which it then empties).
+"""
+
+import io
+import os
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+
+VAR = tempfile.mkdtemp(prefix="tendercare-bench-")
+os.environ.setdefault("TENDERCARE_VAR_DIR", VAR)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tendercare.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import datetime as dt  # noqa: E402
+
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+console = Console()
+results: list[tuple[str, str, str]] = []
+
+
+@contextmanager
+def timed(label: str, unit_count: int | None = None, unit: str = ""):
+    start = time.perf_counter()
+    yield
+    seconds = time.perf_counter() - start
+    rate = f"{unit_count / seconds:,.0f} {unit}/s" if unit_count else ""
+    results.append((label, f"{seconds:.2f} s", rate))
+    console.print(f"{label}: {seconds:.2f} s {rate}")
+
+
+def register_csv(rows: int) -> bytes:
+    header = (
+        "reference,title,commissioner,provider,service,annual_value_gbp,start_date,end_date,"
+        "extension_months,procurement_route,status\n"
+    )
+    lines = [header]
+    for n in range(rows):
+        lines.append(
+            f"BENCH-{n:06d},Home care zone {n % 40},Bench Council,Provider {n % 300} Ltd,"
+            f"Home care,{100000 + n * 13},2023-04-01,{2026 + n % 5}-03-31,12,"
+            f"{'open' if n % 3 else 'rollover'},active\n"
+        )
+    return "".join(lines).encode()
+
+
+def main() -> None:
+    from tendercare.contracts.services import contracts_import
+    from tendercare.demo import county
+    from tendercare.geography.services import geography_load
+    from tendercare.organisations.models import User
+
+    call_command("flush", interactive=False, verbosity=0) if os.environ.get(
+        "DATABASE_URL"
+    ) else None
+    with timed("migrate an empty database"):
+        call_command("migrate", verbosity=0)
+    with timed("geography load: all shipped seed extracts (21 authorities)"):
+        summary = geography_load()
+    console.print(
+        f"  {summary.lsoas:,} LSOAs, {summary.wards:,} wards, {summary.postcodes:,} postcodes"
+    )
+    with timed("demo county build (contracts, programmes, users; geography already loaded)"):
+        county.build(as_of=dt.date(2026, 11, 23), with_geography=False)
+
+    rows = 5_000
+    data = register_csv(rows)
+    with timed(f"contract import: {rows:,} rows, dry run (validate only)", rows, "rows"):
+        result = contracts_import(file=io.BytesIO(data), filename="bench.csv", dry_run=True)
+    assert not result.errors, result.errors[:3]
+    with timed(f"contract import: {rows:,} rows, written", rows, "rows"):
+        contracts_import(file=io.BytesIO(data), filename="bench.csv")
+
+    client = Client()
+    admin = User.objects.get(username="admin")
+    client.force_login(admin)
+    # The bench council's register: make the admin one of its people so the page has 5,000 rows.
+    from tendercare.organisations.queries import organisation_by_name
+
+    admin.organisation = organisation_by_name("Bench Council")
+    admin.save(update_fields=["organisation"])
+    for label, url in [
+        ("register page, 5,000 contracts, first page", "/contracts/"),
+        (
+            "register page, filtered by warning, sorted by value",
+            "/contracts/?warning=not_competed&sort=-annual_value",
+        ),
+        ("register export CSV, 5,000 contracts", "/contracts/export.csv"),
+        ("register export XLSX, 5,000 contracts", "/contracts/export.xlsx"),
+        ("area profile: Medway place page", "/areas/E06000035/"),
+        ("API: /api/v1/contracts", "/api/v1/contracts"),
+    ]:
+        client.get(url)  # warm up
+        repeats = 5
+        start = time.perf_counter()
+        for _ in range(repeats):
+            response = client.get(url)
+        seconds = (time.perf_counter() - start) / repeats
+        results.append((label, f"{seconds * 1000:.0f} ms", f"HTTP {response.status_code}"))
+        console.print(f"{label}: {seconds * 1000:.0f} ms (HTTP {response.status_code})")
+
+    table = Table(
+        title=f"Tendercare bench ({django.db.connection.vendor}, Python {sys.version.split()[0]})"
+    )
+    for column in ("job", "time", "rate / status"):
+        table.add_column(column)
+    for row in results:
+        table.add_row(*row)
+    console.print(table)
+
+
+if __name__ == "__main__":
+    main()
