@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from tendercare.contracts import services
 from tendercare.contracts.models import Contract
@@ -35,19 +36,19 @@ def test_commissioner_filters_sorts_and_varies_a_contract(page, commissioner, co
     sign_in(page, "commissioner", PASSWORD)
     page.get_by_role("navigation", name="Sections").get_by_role("link", name="Contracts").click()
     check_accessibility(page)
-    rows = page.locator("table tbody tr")
-    assert rows.count() == 3
+    expect(page.locator("table tbody tr")).to_have_count(3)
 
     page.get_by_label("Warning").select_option("ending_soon")
     page.get_by_role("button", name="Apply filters").click()
-    assert page.locator("table tbody tr").count() == 1
-    assert "MED-000" in page.locator("table tbody").inner_text()
+    expect(page.locator("table tbody tr")).to_have_count(1)
+    expect(page.locator("table tbody")).to_contain_text("MED-000")
     check_accessibility(page)
 
     page.get_by_role("link", name="Clear filters").click()
+    expect(page.locator("table tbody tr")).to_have_count(3)
     page.get_by_role("link", name="Annual value").click()
-    first = page.locator("table tbody tr").first.inner_text()
-    assert "MED-001" in first  # the smallest annual value first
+    page.wait_for_url("**sort=annual_value**")
+    expect(page.locator("table tbody tr").first).to_contain_text("MED-001")  # smallest first
     check_accessibility(page)
 
     page.get_by_role("link", name="MED-002").click()
@@ -55,7 +56,7 @@ def test_commissioner_filters_sorts_and_varies_a_contract(page, commissioner, co
     page.get_by_role("link", name="Record a variation").click()
     check_accessibility(page)
     page.get_by_role("button", name="Record variation").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     check_accessibility(page)
 
 
@@ -79,6 +80,7 @@ def test_procurement_lead_imports_a_file_and_sees_every_error(
     check_accessibility(page)
     page.get_by_label("File to import").set_input_files(str(bad))
     page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     summary = page.locator(".govuk-error-summary").inner_text()
     assert "Row 2" in summary and "annual_value_gbp" in summary
     assert "Row 3" in summary and "start_date" in summary
@@ -94,7 +96,6 @@ def test_procurement_lead_imports_a_file_and_sees_every_error(
     )
     page.get_by_label("File to import").set_input_files(str(good))
     page.get_by_role("button", name="Import", exact=True).click()
-    page.wait_for_load_state()
+    expect(page.locator("main")).to_contain_text("Able Care Ltd")
     assert Contract.objects.count() == 2
-    assert "Able Care Ltd" in page.content()
     check_accessibility(page)

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from tendercare.programmes import services
 from tests.browser_support import check_accessibility, sign_in
@@ -60,7 +61,7 @@ def test_commissioner_revises_a_milestone(page, commissioner):  # noqa: F811
     page.get_by_label("Year").first.fill("2026")
     page.get_by_label("Reason for the new date").fill("Six-week delay for NHS England assurance")
     page.get_by_role("button", name="Revise milestone").click()
-    assert "Six-week delay for NHS England assurance" in page.locator("#revisions").inner_text()
+    expect(page.locator("#revisions")).to_contain_text("Six-week delay for NHS England assurance")
     check_accessibility(page)
 
     page.goto(f"/programmes/{programme.pk}/")
