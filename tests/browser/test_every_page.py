@@ -56,6 +56,7 @@ def commissioner_pages() -> list[str]:
         "/organisations/",
         f"/organisations/{medway.pk}/",
         "/sources/",
+        "/organisations/account/api-tokens/",
     ]
 
 

@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from .models import Organisation, User
+from .models import ApiToken, Organisation, User
 
 
 def organisation_family(organisation: Organisation | None) -> list[int]:
@@ -48,3 +48,7 @@ def organisation_search(user, *, text: str = "", kind: str = "") -> QuerySet[Org
     if kind:
         qs = qs.filter(kind=kind)
     return qs
+
+
+def api_tokens_of(user) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at")

@@ -89,3 +89,16 @@ def api_token_issue(*, user: User, name: str, by=None) -> tuple[ApiToken, str]:
         token = ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash(key))
         Auditor(by=by or user).created(token, summary="API token issued")
     return token, key
+
+
+def api_token_revoke(*, token: ApiToken, by) -> ApiToken:
+    if token.user_id != by.pk:
+        raise DomainError("You can only revoke your own tokens")
+    if token.revoked:
+        return token
+    with transaction.atomic():
+        before = snapshot(token)
+        token.revoked = True
+        token.save(update_fields=["revoked"])
+        Auditor(by=by).updated(token, before=before, summary="API token revoked")
+    return token

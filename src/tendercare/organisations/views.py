@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from tendercare.core.history import history_url
 
-from . import queries
+from . import queries, services
 from .models import Organisation
 
 
@@ -35,3 +37,35 @@ def organisation_detail(request, pk: int):
             "history_url": history_url(organisation),
         },
     )
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        error_messages={"required": "Enter a name for the token, for example 'Power BI report'"},
+    )
+
+
+@login_required
+def api_tokens(request):
+    """Each person issues their own bearer tokens; the key is shown once and never stored."""
+    form = TokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        _, new_key = services.api_token_issue(
+            user=request.user, name=form.cleaned_data["name"], by=request.user
+        )
+        form = TokenForm()
+    return render(
+        request,
+        "organisations/api_tokens.html",
+        {"form": form, "tokens": queries.api_tokens_of(request.user), "new_key": new_key},
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk: int):
+    token = get_object_or_404(queries.api_tokens_of(request.user), pk=pk)
+    services.api_token_revoke(token=token, by=request.user)
+    return redirect("organisations:api-tokens")
