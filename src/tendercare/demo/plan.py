@@ -47,7 +47,7 @@ def programmes_build(*, as_of: dt.date, medway, icb, contracts, rng) -> int:
             "Invitation to tender published",
             1,
             [(42, "Follows the business case: six-week delay for NHS England assurance")],
-            False,
+            True,
         ),
         (
             "Bids due",
