@@ -16,7 +16,7 @@ PURE_MODULES = [
     "geography/profiles.py",
     "contracts/register_rules.py",
     "programmes/schedule.py",
-    "programmes/calendar.py",
+    "core/calendar.py",
     "geography/ons_files.py",
 ]
 
@@ -62,3 +62,16 @@ def test_every_app_with_models_has_one_migration_head():
             for match in re.finditer(rf"\(\"{app}\", \"(\w+)\"\)", path.read_text()):
                 leaves.discard(match.group(1))
         assert len(leaves) <= 1, f"{app} has more than one migration head: {sorted(leaves)}"
+
+
+def templates():
+    return sorted(SRC.glob("*/jinja2/**/*.html"))
+
+
+@pytest.mark.parametrize("path", templates(), ids=lambda p: str(p.relative_to(SRC)))
+def test_templates_have_no_inline_styles_or_scripts(path):
+    """The Content Security Policy forbids them; GOV.UK's one inline script carries a nonce."""
+    text = path.read_text()
+    assert "style=" not in text, f"{path} has an inline style attribute"
+    for match in re.finditer(r"<script\b[^>]*>", text):
+        assert "src=" in match.group(0), f"{path} has an inline script"

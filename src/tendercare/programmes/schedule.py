@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from html import escape as _html_escape
 
-from .calendar import working_days_between
+from tendercare.core.calendar import working_days_between
 
 # ---------------------------------------------------------------------------------------------
 # Slip and RAG

@@ -3,7 +3,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tendercare.programmes import calendar
+from tendercare.core import calendar
 
 D = dt.date
 dates = st.dates(min_value=D(2023, 1, 1), max_value=D(2029, 12, 31))
