@@ -59,7 +59,7 @@ def test_every_app_with_models_has_one_migration_head():
         names = {p.stem for p in migrations.glob("[0-9][0-9][0-9][0-9]_*.py")}
         leaves = set(names)
         for path in migrations.glob("[0-9][0-9][0-9][0-9]_*.py"):
-            for match in re.finditer(rf"\(\"{app}\", \"(\w+)\"\)", path.read_text()):
+            for match in re.finditer(rf"\(['\"]{app}['\"], ['\"](\w+)['\"]\)", path.read_text()):
                 leaves.discard(match.group(1))
         assert len(leaves) <= 1, f"{app} has more than one migration head: {sorted(leaves)}"
 

@@ -31,6 +31,10 @@ INSTALLED_APPS = [
     "tendercare.geography",
     "tendercare.contracts",
     "tendercare.programmes",
+    "tendercare.procurement",
+    "tendercare.bidding",
+    "tendercare.evaluation",
+    "tendercare.award",
     "tendercare.demo",
 ]
 
@@ -111,3 +115,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 CSRF_FAILURE_VIEW = "tendercare.core.views.csrf_failure"
+
+MEDIA_ROOT = VAR_DIR / "media"  # bid documents; never served publicly
+MEDIA_URL = "/media-not-served/"
