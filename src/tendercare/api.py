@@ -45,6 +45,11 @@ def _add_routers():
         ("contracts", "/contracts"),
         ("programmes", "/programmes"),
         ("geography", "/areas"),
+        ("procurement", "/procurements"),
+        ("bidding", "/bidding"),
+        ("evaluation", "/evaluation"),
+        # Award's router holds the public OCDS endpoints under /procurements/{ref}/ocds
+        ("award", "/procurements"),
     ]:
         try:
             module = importlib.import_module(f"tendercare.{app}.api")

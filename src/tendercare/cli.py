@@ -15,6 +15,7 @@ ALIASES = {
     ("geography", "load"): "geography_load",
     ("import", "contracts"): "import_contracts",
     ("export", "contracts"): "export_contracts",
+    ("export", "ocds"): "export_ocds",
 }
 
 

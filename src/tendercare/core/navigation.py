@@ -6,6 +6,7 @@ SECTIONS = [
     # (label, url name, roles that see it; None means everyone signed in)
     ("Contracts", "contracts:register", None),
     ("Programmes", "programmes:list", None),
+    ("Procurements", "procurement:list", None),
     ("Areas", "geography:places", None),
     ("Organisations", "organisations:list", None),
 ]
