@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from tendercare.contracts.models import Contract
 from tendercare.core.history import history_url
@@ -91,6 +92,13 @@ def test_councillor_and_provider_pages_are_accessible_and_scoped(page, demo_coun
     sign_in(page, "councillor", people.DEMO_PASSWORD)
     visit_all(page, ["/contracts/", f"/programmes/{programme.pk}/"])
     assert page.get_by_text("Add a milestone").count() == 0  # read-only
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, "admin", people.DEMO_PASSWORD)
+    visit_all(page, ["/organisations/people/"])
+    page.get_by_role("button", name="Add person").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    check_accessibility(page)
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, "provider", people.DEMO_PASSWORD)

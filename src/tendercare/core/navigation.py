@@ -9,6 +9,7 @@ SECTIONS = [
     ("Procurements", "procurement:list", None),
     ("Areas", "geography:places", None),
     ("Organisations", "organisations:list", None),
+    ("People", "organisations:people", {"administrator"}),
 ]
 
 

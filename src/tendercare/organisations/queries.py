@@ -52,3 +52,14 @@ def organisation_search(user, *, text: str = "", kind: str = "") -> QuerySet[Org
 
 def api_tokens_of(user) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def people_managed_by(user) -> QuerySet[User]:
+    """Administrators manage the people of their organisation and the bodies merged into it."""
+    if not (user and user.is_authenticated and user.role == "administrator"):
+        return User.objects.none()
+    return User.objects.filter(organisation_id__in=organisation_family(user.organisation))
+
+
+def username_taken(username: str) -> bool:
+    return User.objects.filter(username__iexact=username).exists()

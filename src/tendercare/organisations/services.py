@@ -102,3 +102,18 @@ def api_token_revoke(*, token: ApiToken, by) -> ApiToken:
         token.save(update_fields=["revoked"])
         Auditor(by=by).updated(token, before=before, summary="API token revoked")
     return token
+
+
+def user_set_active(*, user: User, active: bool, by) -> User:
+    """Switch an account off (or back on). People are never deleted: their records keep
+    pointing at them."""
+    if user.pk == by.pk and not active:
+        raise DomainError("You cannot switch off your own account")
+    with transaction.atomic():
+        before = snapshot(user)
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        Auditor(by=by).updated(
+            user, before=before, summary="Account " + ("on" if active else "off")
+        )
+    return user

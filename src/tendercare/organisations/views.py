@@ -1,4 +1,6 @@
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -6,6 +8,7 @@ from django.views.decorators.http import require_POST
 from tendercare.core.history import history_url
 
 from . import queries, services
+from .forms import PersonForm
 from .models import Organisation
 
 
@@ -69,3 +72,42 @@ def api_token_revoke(request, pk: int):
     token = get_object_or_404(queries.api_tokens_of(request.user), pk=pk)
     services.api_token_revoke(token=token, by=request.user)
     return redirect("organisations:api-tokens")
+
+
+@login_required
+def people(request):
+    if request.user.role != "administrator":
+        raise PermissionDenied("Only administrators manage people")
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = services.user_create(
+            username=data["username"],
+            password=data["password"],
+            role=data["role"],
+            organisation=request.user.organisation,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            job_title=data["job_title"],
+            is_lay_evaluator=data["is_lay_evaluator"],
+            by=request.user,
+        )
+        messages.success(request, f"{person.get_full_name()} can now sign in as {person.username}")
+        return redirect("organisations:people")
+    return render(
+        request,
+        "organisations/people.html",
+        {
+            "form": form,
+            "people": queries.people_managed_by(request.user).select_related("organisation"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def person_set_active(request, pk: int):
+    person = get_object_or_404(queries.people_managed_by(request.user), pk=pk)
+    services.user_set_active(user=person, active=request.POST.get("active") == "1", by=request.user)
+    return redirect("organisations:people")
