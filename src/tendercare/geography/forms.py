@@ -21,3 +21,18 @@ class RuralityBandForm(forms.Form):
         self.fields["ruc_code"].error_messages["invalid_choice"] = "Choose a rurality class"
         self.fields["band"].error_messages["required"] = "Choose a band"
         self.fields["band"].error_messages["invalid_choice"] = "Choose a band"
+
+
+class LocalityForm(forms.Form):
+    name = forms.CharField(max_length=120, error_messages={"required": "Enter the locality's name"})
+    description = forms.CharField(required=False, widget=forms.Textarea)
+    wards = forms.MultipleChoiceField(
+        error_messages={
+            "required": "Choose at least one ward",
+            "invalid_choice": "Choose wards from this local authority",
+        }
+    )
+
+    def __init__(self, *args, ward_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wards"].choices = ward_choices

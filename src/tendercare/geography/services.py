@@ -328,3 +328,22 @@ def locality_set_wards(*, locality: Locality, ward_codes: Iterable[str], by) -> 
             data={"before": before, "after": codes},
         )
     return locality
+
+
+def locality_update(
+    *, locality: Locality, name: str, description: str, ward_codes: Iterable[str], by
+) -> Locality:
+    name = name.strip()
+    if not name:
+        raise DomainError("Enter the locality's name")
+    clash = Locality.objects.filter(place=locality.place, name__iexact=name).exclude(pk=locality.pk)
+    if clash.exists():
+        raise DomainError(f"{locality.place} already has a locality called {name}")
+    with transaction.atomic():
+        if (name, description) != (locality.name, locality.description):
+            before = snapshot(locality)
+            locality.name, locality.description = name, description
+            locality.save(update_fields=["name", "description"])
+            Auditor(by=by).updated(locality, before=before)
+        locality_set_wards(locality=locality, ward_codes=ward_codes, by=by)
+    return locality

@@ -7,10 +7,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from tendercare.core.errors import DomainError
 from tendercare.core.history import history_url
 
 from . import presenters, queries, services
-from .forms import PostcodeForm, RuralityBandForm
+from .forms import LocalityForm, PostcodeForm, RuralityBandForm
 
 
 @login_required
@@ -56,6 +57,7 @@ def locality_detail(request, pk: int):
             "wards": queries.wards_of_locality(locality),
             "figures": presenters.area_figures(area, queries.rurality_mapping(request.user)),
             "history_url": history_url(locality),
+            "may_edit": queries.may_edit_geography(request.user),
         },
     )
 
@@ -122,3 +124,39 @@ def rurality_band_edit(request):
         messages.success(request, f"{band.ruc_code} is now in the {band.get_band_display()} band")
         return redirect("geography:bands")
     return render(request, "geography/band_edit.html", {"form": form, "mapping": mapping})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def locality_edit(request, pk: int):
+    locality = queries.locality(request.user, pk)
+    if locality is None:
+        raise Http404("No such locality")
+    if not queries.may_edit_geography(request.user):
+        raise PermissionDenied("Only administrators and commissioners may change localities")
+    wards = queries.wards_of(request.user, locality.place)
+    initial = {
+        "name": locality.name,
+        "description": locality.description,
+        "wards": [w.code for w in queries.wards_of_locality(locality)],
+    }
+    form = LocalityForm(
+        request.POST or None, initial=initial, ward_choices=[(w.code, w.name) for w in wards]
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.locality_update(
+                locality=locality,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                ward_codes=form.cleaned_data["wards"],
+                by=request.user,
+            )
+        except DomainError as exc:
+            form.add_error("name", exc.message)
+        else:
+            messages.success(
+                request, f"{locality.name} now has {len(form.cleaned_data['wards'])} wards"
+            )
+            return redirect("geography:locality", pk=locality.pk)
+    return render(request, "geography/locality_edit.html", {"form": form, "locality": locality})
