@@ -98,6 +98,37 @@ def programme_create(
     return programme
 
 
+def programme_update(
+    *,
+    programme: Programme,
+    name: str,
+    summary: str = "",
+    status: str,
+    start_date: dt.date | None = None,
+    target_date: dt.date | None = None,
+    by=None,
+) -> Programme:
+    """Change a programme's own details. Milestone dates change only by revision."""
+    _require_edit(by, programme)
+    name = _text(name, "Enter the programme's name")
+    if status not in ProgrammeStatus.values:
+        raise DomainError(f"'{status}' is not a programme status")
+    if start_date and target_date and target_date < start_date:
+        raise DomainError("The target date must be on or after the start date")
+    clash = Programme.objects.filter(owner=programme.owner, name__iexact=name).exclude(
+        pk=programme.pk
+    )
+    if clash.exists():
+        raise DomainError(f"{programme.owner} already has a programme called {name}")
+    with transaction.atomic():
+        before = snapshot(programme)
+        programme.name, programme.summary, programme.status = name, summary.strip(), status
+        programme.start_date, programme.target_date = start_date, target_date
+        programme.save()
+        Auditor(by=by).updated(programme, before=before)
+    return programme
+
+
 def programme_set_contracts(
     *, programme: Programme, contracts: Iterable[Contract], by=None
 ) -> Programme:

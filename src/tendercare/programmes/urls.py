@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.programme_list, name="list"),
     path("new/", views.programme_create, name="create"),
     path("<int:pk>/", views.programme_detail, name="detail"),
+    path("<int:pk>/edit/", views.programme_edit, name="edit"),
     path("<int:pk>/contracts/", views.programme_contracts, name="contracts"),
     path("<int:pk>/milestones.<str:fmt>", views.milestones_export, name="milestones_export"),
     path("<int:pk>/milestones/new/", views.milestone_add, name="milestone_add"),

@@ -92,6 +92,35 @@ def programme_create(request):
 
 
 @login_required
+def programme_edit(request, pk: int):
+    programme = _editable(request, _programme(request, pk))
+    form = forms.ProgrammeForm(
+        request.POST or None,
+        initial={"name": programme.name, "summary": programme.summary, "status": programme.status},
+    )
+    form.date_initial("start_date", programme.start_date)
+    form.date_initial("target_date", programme.target_date)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        updated = _submit(
+            form,
+            lambda: services.programme_update(
+                programme=programme,
+                name=data["name"],
+                summary=data["summary"],
+                status=data["status"],
+                start_date=data["start_date"],
+                target_date=data["target_date"],
+                by=request.user,
+            ),
+        )
+        if updated:
+            messages.success(request, "Programme details saved")
+            return redirect("programmes:detail", programme.pk)
+    return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})
+
+
+@login_required
 def programme_detail(request, pk: int):
     programme = _programme(request, pk)
     rows = queries.milestone_rows(programme)
