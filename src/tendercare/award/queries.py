@@ -1,0 +1,161 @@
+"""Reads for the award stage, scoped to the person asking.
+
+The award page is for commissioning staff of the owner's organisation family (contract managers
+read it but cannot act); a provider user sees only its own organisation's letter; councillors
+and evaluators see nothing here. Published procurements' OCDS is public.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tendercare.bidding.models import Bid
+from tendercare.organisations.models import Role
+from tendercare.organisations.queries import organisation_family
+from tendercare.organisations.rules import is_commissioning_staff, is_provider_user
+from tendercare.procurement.models import Procurement, State
+
+from . import allocation
+from .models import Award, Letter, Representation
+
+# Roles that may propose, issue letters, record representations and confirm.
+MANAGING_ROLES = frozenset({Role.COMMISSIONER, Role.PROCUREMENT_LEAD, Role.ADMINISTRATOR})
+
+# States in which a procurement has been published (its notices are public).
+PUBLIC_STATES = frozenset(
+    {
+        State.PUBLISHED,
+        State.DIALOGUE,
+        State.BIDS_CLOSED,
+        State.EVALUATION,
+        State.MODERATION,
+        State.INTENTION_TO_AWARD,
+        State.AWARDED,
+        State.CONTRACTED,
+    }
+)
+
+
+def procurements_for_staff(user) -> QuerySet[Procurement]:
+    if not is_commissioning_staff(user):
+        return Procurement.objects.none()
+    return Procurement.objects.filter(owner_id__in=organisation_family(user.organisation))
+
+
+def procurement_for_staff(user, reference: str) -> Procurement | None:
+    return procurements_for_staff(user).filter(reference=reference).first()
+
+
+def can_manage(user, procurement: Procurement) -> bool:
+    return (
+        bool(is_commissioning_staff(user))
+        and user.role in MANAGING_ROLES
+        and procurement.owner_id in organisation_family(user.organisation)
+    )
+
+
+def is_public(procurement: Procurement) -> bool:
+    if procurement.state in PUBLIC_STATES:
+        return True
+    # A cancelled procurement stays public if it was ever published.
+    return procurement.state == State.CANCELLED and procurement.notices.exists()
+
+
+def public_procurement(reference: str) -> Procurement | None:
+    procurement = Procurement.objects.select_related("owner").filter(reference=reference).first()
+    return procurement if procurement and is_public(procurement) else None
+
+
+def bids_closed(procurement: Procurement) -> bool:
+    return procurement.bid_deadline is not None and procurement.bid_deadline <= timezone.now()
+
+
+def awards_for(procurement: Procurement) -> QuerySet[Award]:
+    return (
+        Award.objects.filter(lot__procurement=procurement)
+        .select_related("lot", "bid__provider", "contract")
+        .order_by("lot__number", "rank")
+    )
+
+
+def letters_for(procurement: Procurement) -> QuerySet[Letter]:
+    return procurement.letters.select_related("provider").order_by("provider__name")
+
+
+def representations_for(procurement: Procurement) -> QuerySet[Representation]:
+    return procurement.representations.select_related("provider")
+
+
+def representation_for(procurement: Procurement, pk: int) -> Representation | None:
+    return representations_for(procurement).filter(pk=pk).first()
+
+
+def bids_to_notify(procurement: Procurement) -> QuerySet[Bid]:
+    """Every bid that was submitted (and not withdrawn): each bidder gets a letter."""
+    return Bid.objects.filter(
+        lot__procurement=procurement, status__in=[Bid.Status.SUBMITTED, Bid.Status.EXCLUDED]
+    ).select_related("provider", "lot")
+
+
+def bidders(procurement: Procurement) -> list:
+    """Organisations that submitted a bid: only once the bid deadline has passed (sealed
+    before it)."""
+    if not bids_closed(procurement):
+        return []
+    seen = {}
+    for bid in bids_to_notify(procurement).order_by("provider__name"):
+        seen.setdefault(bid.provider_id, bid.provider)
+    return list(seen.values())
+
+
+def letter_for_provider(user, reference: str) -> Letter | None:
+    """A provider user's own organisation's letter for this procurement, nothing else."""
+    if not is_provider_user(user) or not user.organisation_id:
+        return None
+    return (
+        Letter.objects.select_related("procurement", "provider")
+        .filter(procurement__reference=reference, provider_id=user.organisation_id)
+        .first()
+    )
+
+
+def bid_annual_price(bid: Bid) -> Decimal | None:
+    """The bid's annual price: its total, or its banded hourly rates at the lot's expected
+    hours. Read only after the bid deadline (the callers check it)."""
+    lines = {p.band: p.amount for p in bid.prices.all()}
+    if not lines:
+        return None
+    if "total" in lines:
+        return lines["total"]
+    hours = {v.band: v.hours for v in bid.lot.band_volumes.all()}
+    return allocation.banded_price(lines, hours).quantize(Decimal("0.01"))
+
+
+def lot_results(lot):
+    """Ranked evaluation results for a lot, when the evaluation app provides them."""
+    try:
+        from tendercare.evaluation import queries as evaluation_queries
+    except ImportError:
+        return None
+    results = getattr(evaluation_queries, "lot_results", None)
+    return list(results(lot)) if results else None
+
+
+def awards_visible_to(user) -> QuerySet[Award]:
+    """History scoping: staff of the owner's family."""
+    if not is_commissioning_staff(user):
+        return Award.objects.none()
+    return Award.objects.filter(
+        lot__procurement__owner_id__in=organisation_family(user.organisation)
+    )
+
+
+def representations_visible_to(user) -> QuerySet[Representation]:
+    if not is_commissioning_staff(user):
+        return Representation.objects.none()
+    return Representation.objects.filter(
+        procurement__owner_id__in=organisation_family(user.organisation)
+    )

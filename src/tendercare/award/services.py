@@ -1,0 +1,429 @@
+"""Writes for the award stage: propose awards, issue letters (standstill starts), record
+representations and responses, confirm the award (contracts created in the register, the old
+ones marked with history kept). Each function is one transaction and is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from tendercare.bidding.models import Bid
+from tendercare.contracts import services as contract_services
+from tendercare.contracts.models import (
+    COMPETITIVE_ROUTES,
+    Contract,
+    ContractStatus,
+    ProcurementRoute,
+)
+from tendercare.core.audit import Auditor, snapshot
+from tendercare.core.errors import DomainError
+from tendercare.procurement.models import Lot, Notice, Procurement, Regime, State, StateChange
+
+from . import allocation, queries
+from .models import Award, Letter, Representation
+
+# States from which the award can no longer be changed.
+CLOSED_STATES = (State.AWARDED, State.CONTRACTED, State.CANCELLED)
+CONTRACT_TERM_YEARS = 3
+
+
+def _long(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _check_bids_closed(procurement: Procurement) -> None:
+    if procurement.bid_deadline is None or procurement.bid_deadline > timezone.now():
+        raise DomainError(
+            f"Bids for {procurement.reference} are sealed until the bid deadline: "
+            "awards can be made only after it"
+        )
+
+
+def _check_open(procurement: Procurement) -> None:
+    if procurement.state in CLOSED_STATES:
+        raise DomainError(
+            f"{procurement.reference} is {procurement.get_state_display().lower()}: "
+            "the award cannot be changed"
+        )
+
+
+def _transition(procurement: Procurement, to: str, *, by, note: str) -> Procurement:
+    """Move the procurement through the procurement app's state machine when it has one;
+    otherwise record the change here, with its StateChange row and audit entry."""
+    if procurement.state == to:
+        return procurement
+    try:
+        from tendercare.procurement import services as procurement_services
+    except ImportError:
+        procurement_services = None
+    transition = getattr(procurement_services, "procurement_transition", None)
+    if transition is not None:
+        params = inspect.signature(transition).parameters
+        key = next((k for k in ("to", "to_state", "state", "new_state") if k in params), None)
+        if key is not None:
+            kwargs = {"procurement": procurement, key: to, "by": by}
+            if "note" in params:
+                kwargs["note"] = note
+            transition(**kwargs)
+            procurement.refresh_from_db()
+            return procurement
+    before = snapshot(procurement)
+    change = StateChange.objects.create(
+        procurement=procurement, from_state=procurement.state, to_state=to, note=note, by=by
+    )
+    procurement.state = to
+    procurement.save(update_fields=["state"])
+    auditor = Auditor(by=by)
+    auditor.created(change, summary=note)
+    auditor.updated(procurement, before=before, summary=f"State: {State(to).label}")
+    return procurement
+
+
+def _normalise(item) -> tuple[Bid, bool, str]:
+    """A ranked item is a Bid or an evaluation result with .bid, .passed, .excluded_reason."""
+    if hasattr(item, "bid"):
+        reason = getattr(item, "excluded_reason", "") or ""
+        return item.bid, bool(getattr(item, "passed", True)) and not reason, reason
+    return item, True, ""
+
+
+def award_propose(*, procurement: Procurement, lot: Lot, ranked_bids, by, passed=None) -> list:
+    """Propose the awards for one lot from bids in rank order (best first).
+
+    Excluded, withdrawn or failed bids are skipped (`passed(bid) -> bool` may add a test of
+    its own). A zone lot gets a prime provider and up to procurement.supplementary_per_lot
+    supplementary providers in rank order; any other lot one sole provider. Proposing again
+    before the letters go replaces the lot's earlier proposal."""
+    if lot.procurement_id != procurement.pk:
+        raise DomainError(f"{lot} is not a lot of {procurement.reference}")
+    _check_bids_closed(procurement)
+    _check_open(procurement)
+    if procurement.standstill_starts is not None:
+        raise DomainError(
+            "The letters have been issued and the standstill has started: the proposed "
+            "awards can no longer be changed"
+        )
+    eligible: list[Bid] = []
+    seen: set[int] = set()
+    for item in ranked_bids:
+        bid, ok, _reason = _normalise(item)
+        if bid.lot_id != lot.pk:
+            raise DomainError(f"The bid by {bid.provider} is not for {lot}")
+        if bid.pk in seen:
+            raise DomainError(f"The bid by {bid.provider} is listed twice")
+        seen.add(bid.pk)
+        if not ok or bid.status != Bid.Status.SUBMITTED or (passed and not passed(bid)):
+            continue
+        eligible.append(bid)
+    if not eligible:
+        raise DomainError(f"{lot} has no bid that passed evaluation: nothing can be awarded")
+    roles = allocation.roles_for(
+        len(eligible),
+        zone=lot.kind == Lot.Kind.ZONE,
+        supplementary=procurement.supplementary_per_lot,
+    )
+    auditor = Auditor(by=by)
+    with transaction.atomic():
+        for old in Award.objects.filter(lot=lot):
+            if old.status != Award.Status.PROPOSED:
+                raise DomainError(f"{lot} already has a confirmed award")
+            auditor.deleted(old, summary="Replaced by a new proposal")
+            old.delete()
+        awards = []
+        for rank, (bid, role) in enumerate(zip(eligible, roles, strict=False), start=1):
+            award = Award.objects.create(lot=lot, bid=bid, role=role, rank=rank, decided_by=by)
+            auditor.created(award, summary=f"Proposed: {award.get_role_display()} (rank {rank})")
+            awards.append(award)
+    return awards
+
+
+def award_propose_from_evaluation(*, procurement: Procurement, lot: Lot, by) -> list:
+    """award_propose with the ranking from evaluation (evaluation.queries.lot_results)."""
+    results = queries.lot_results(lot)
+    if results is None:
+        raise DomainError("Evaluation results are not available yet: give the ranking by hand")
+    return award_propose(procurement=procurement, lot=lot, ranked_bids=results, by=by)
+
+
+def _scores(result) -> allocation.Scores | None:
+    if result is None:
+        return None
+    return allocation.Scores(
+        quality=getattr(result, "quality", None),
+        price=getattr(result, "price", None),
+        social_value=getattr(result, "social_value", None),
+        total=getattr(result, "total", None),
+        rank=getattr(result, "rank", None),
+    )
+
+
+def letters_issue(
+    *, procurement: Procurement, by, summaries=None, issued_on: dt.date | None = None
+) -> list:
+    """One letter to every bidder, successful or not, with its own scores against the
+    highest-ranked bid's (never another bidder's name or price). Starts the standstill
+    (8 working days), publishes the intention-to-award notice (PSR) or the contract award
+    notice UK6 (Procurement Act) and moves the procurement to intention to award.
+
+    `summaries`: evaluation results (objects with bid, quality, price, social_value, total,
+    rank and optionally excluded_reason); when None they come from evaluation if it exists."""
+    _check_bids_closed(procurement)
+    _check_open(procurement)
+    if procurement.letters.exists():
+        raise DomainError(
+            f"The letters for {procurement.reference} were issued already; the standstill ends "
+            f"on {_long(procurement.standstill_ends)}"
+        )
+    awards = list(queries.awards_for(procurement).filter(status=Award.Status.PROPOSED))
+    if not awards:
+        raise DomainError("Propose the awards before issuing the letters")
+    issued_on = issued_on or timezone.localdate()
+    starts, ends = allocation.standstill(issued_on)
+    lots = list(procurement.lots.all())
+    if summaries is None:
+        summaries = []
+        for lot in lots:
+            summaries.extend(queries.lot_results(lot) or [])
+    by_bid = {item.bid.pk: item for item in summaries}
+    winners = {a.lot_id: a.bid_id for a in awards if a.rank == 1}
+    role_of = {a.bid_id: a.role for a in awards}
+    bids = list(queries.bids_to_notify(procurement))
+    providers = {}
+    for bid in bids:
+        providers.setdefault(bid.provider, []).append(bid)
+
+    auditor = Auditor(by=by)
+    with transaction.atomic():
+        before = snapshot(procurement)
+        procurement.standstill_starts, procurement.standstill_ends = starts, ends
+        procurement.save(update_fields=["standstill_starts", "standstill_ends"])
+        auditor.updated(procurement, before=before, summary=f"Standstill ends {_long(ends)}")
+        letters = []
+        for provider, provider_bids in sorted(providers.items(), key=lambda p: p[0].name):
+            outcomes = []
+            for bid in sorted(provider_bids, key=lambda b: b.lot.number):
+                result = by_bid.get(bid.pk)
+                reason = bid.excluded_reason if bid.status == Bid.Status.EXCLUDED else ""
+                reason = reason or getattr(result, "excluded_reason", "") or ""
+                winner = winners.get(bid.lot_id)
+                outcomes.append(
+                    allocation.LotOutcome(
+                        lot_label=f"Lot {bid.lot.number}: {bid.lot.title}",
+                        role=role_of.get(bid.pk),
+                        own=_scores(result),
+                        winner=_scores(by_bid.get(winner)) if winner else None,
+                        excluded_reason=reason or ("Excluded" if bid.status == "excluded" else ""),
+                    )
+                )
+            letter = Letter.objects.create(
+                procurement=procurement,
+                provider=provider,
+                successful=any(o.role for o in outcomes),
+                body=allocation.letter_body(
+                    provider_name=provider.name,
+                    procurement_reference=procurement.reference,
+                    procurement_title=procurement.title,
+                    outcomes=outcomes,
+                    standstill_ends=ends,
+                ),
+            )
+            auditor.created(letter, summary="Letter issued")
+            letters.append(letter)
+        psr = procurement.regime == Regime.PROVIDER_SELECTION
+        notice = Notice.objects.create(
+            procurement=procurement,
+            code="psr_intention" if psr else "UK6",
+            title="Notice of intention to award" if psr else "Contract award notice",
+            published_at=timezone.now(),
+            body={
+                "standstill_starts": starts.isoformat(),
+                "standstill_ends": ends.isoformat(),
+                "awards": [
+                    {
+                        "lot": a.lot.number,
+                        "lot_title": a.lot.title,
+                        "supplier": a.bid.provider.name,
+                        "role": a.role,
+                        "rank": a.rank,
+                    }
+                    for a in awards
+                ],
+            },
+        )
+        auditor.created(notice, summary=f"{notice.code} published")
+        _transition(
+            procurement,
+            State.INTENTION_TO_AWARD,
+            by=by,
+            note=f"Letters issued; standstill ends {_long(ends)}",
+        )
+    return letters
+
+
+def representation_record(
+    *, procurement: Procurement, provider, received_on: dt.date, text: str, by
+) -> Representation:
+    """A bidder's representation during standstill. The award cannot be confirmed until it
+    has a response."""
+    if procurement.standstill_starts is None:
+        raise DomainError("Representations are recorded after the letters have been issued")
+    _check_open(procurement)
+    if not text.strip():
+        raise DomainError("Enter the representation")
+    if not procurement.letters.filter(provider=provider).exists():
+        raise DomainError(f"{provider} did not bid in {procurement.reference}")
+    with transaction.atomic():
+        representation = Representation.objects.create(
+            procurement=procurement,
+            provider=provider,
+            received_on=received_on,
+            text=text.strip(),
+            recorded_by=by,
+        )
+        Auditor(by=by).created(representation, summary="Representation recorded")
+    return representation
+
+
+def representation_respond(
+    *,
+    representation: Representation,
+    response: str,
+    by,
+    outcome: str = "",
+    responded_on: dt.date | None = None,
+) -> Representation:
+    if not response.strip():
+        raise DomainError("Enter the response")
+    _check_open(representation.procurement)
+    before = snapshot(representation)
+    representation.response = response.strip()
+    representation.outcome = outcome.strip()
+    representation.responded_on = responded_on or timezone.localdate()
+    representation.responded_by = by
+    with transaction.atomic():
+        representation.save()
+        Auditor(by=by).updated(representation, before=before, summary="Response recorded")
+    return representation
+
+
+def _default_start(procurement: Procurement, today: dt.date) -> dt.date:
+    ends = [c.end_date for c in procurement.replaces.all()]
+    start = today + dt.timedelta(days=1)
+    if ends:
+        start = max(start, max(ends) + dt.timedelta(days=1))
+    return start
+
+
+def _years_later(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def award_confirm(
+    *,
+    procurement: Procurement,
+    by,
+    today: dt.date | None = None,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+) -> list[Contract]:
+    """Confirm the proposed awards once the standstill has ended and every representation has a
+    response: creates a contract in the register for each award and marks the contracts the
+    procurement replaces (expired, or being recommissioned until the new ones start)."""
+    today = today or timezone.localdate()
+    _check_open(procurement)
+    if procurement.standstill_ends is None:
+        raise DomainError("Issue the letters first: the standstill has not started")
+    if today <= procurement.standstill_ends:
+        raise DomainError(
+            f"The standstill period ends on {_long(procurement.standstill_ends)}: the award can "
+            f"be confirmed from {_long(procurement.standstill_ends + dt.timedelta(days=1))}"
+        )
+    waiting = list(procurement.representations.filter(response=""))
+    if waiting:
+        names = ", ".join(sorted({r.provider.name for r in waiting}))
+        raise DomainError(
+            f"Respond to every representation before confirming the award (waiting: {names}; "
+            f"the standstill ended on {_long(procurement.standstill_ends)})"
+        )
+    awards = list(
+        queries.awards_for(procurement)
+        .filter(status=Award.Status.PROPOSED)
+        .select_related("lot", "bid__provider")
+    )
+    if not awards:
+        raise DomainError("There are no proposed awards to confirm")
+    start_date = start_date or _default_start(procurement, today)
+    end_date = end_date or (_years_later(start_date, CONTRACT_TERM_YEARS) - dt.timedelta(days=1))
+    if end_date < start_date:
+        raise DomainError("The contracts' end date must be on or after their start date")
+    route = procurement.route if procurement.route in ProcurementRoute.values else ""
+    if not route:
+        route = ProcurementRoute.LIGHT_TOUCH if procurement.light_touch else ProcurementRoute.OPEN
+    status = ContractStatus.PLANNED if start_date > today else ContractStatus.ACTIVE
+    auditor = Auditor(by=by)
+    contracts = []
+    with transaction.atomic():
+        supplementary_count: dict[int, int] = {}
+        for award in awards:
+            lot = award.lot
+            service = lot.service or procurement.service
+            if service is None:
+                raise DomainError(
+                    f"Set the service line of lot {lot.number} or of the procurement before "
+                    "confirming the award"
+                )
+            price = queries.bid_annual_price(award.bid)
+            if price is None:
+                raise DomainError(f"The bid by {award.bid.provider} for {lot} has no price")
+            position = 0
+            if award.role == Award.Role.SUPPLEMENTARY:
+                position = supplementary_count[lot.pk] = supplementary_count.get(lot.pk, 0) + 1
+            contract = contract_services.contract_create(
+                reference=allocation.contract_reference(
+                    procurement.reference, lot.number, award.role, position
+                ),
+                title=f"{procurement.title}: {lot.title} ({award.get_role_display().lower()})",
+                provider=award.bid.provider,
+                service=service,
+                annual_value=price,
+                start_date=start_date,
+                end_date=end_date,
+                procurement_route=route,
+                shares=[(procurement.owner, Decimal(100))],
+                status=status,
+                last_competed_on=today if route in COMPETITIVE_ROUTES else None,
+                notes=f"Awarded in procurement {procurement.reference}, lot {lot.number}, "
+                f"{award.get_role_display().lower()} (rank {award.rank}).",
+                by=by,
+            )
+            before = snapshot(award)
+            award.status = Award.Status.CONFIRMED
+            award.contract = contract
+            award.save(update_fields=["status", "contract"])
+            auditor.updated(award, before=before, summary=f"Confirmed: contract {contract}")
+            contracts.append(contract)
+        new_refs = ", ".join(c.reference for c in contracts)
+        for old in procurement.replaces.all():
+            ended = old.end_date < start_date and old.end_date <= today
+            note = (
+                f"Replaced by {new_refs} (procurement {procurement.reference}, awarded "
+                f"{_long(today)}; new contracts start {_long(start_date)})."
+            )
+            contract_services.contract_update(
+                contract=old,
+                status=ContractStatus.EXPIRED if ended else ContractStatus.RECOMMISSIONING,
+                notes=f"{old.notes}\n{note}".strip(),
+                by=by,
+            )
+        _transition(procurement, State.AWARDED, by=by, note="Award confirmed after standstill")
+        _transition(
+            procurement, State.CONTRACTED, by=by, note=f"Contracts in the register: {new_refs}"
+        )
+    return contracts
