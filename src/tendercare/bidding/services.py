@@ -87,7 +87,13 @@ def _require_provider(by) -> int:
     return by.organisation_id
 
 
+def _current(procurement: Procurement) -> Procurement:
+    # Read state and deadlines from the database, not from an object loaded earlier.
+    return Procurement.objects.get(pk=procurement.pk)
+
+
 def _require_open(procurement: Procurement, *, now: dt.datetime | None = None) -> None:
+    procurement = _current(procurement)
     if not queries.is_open(procurement):
         raise DomainError(
             f"{procurement.reference} is not open for bids ({procurement.get_state_display()})"
@@ -119,7 +125,7 @@ def interest_register(*, procurement: Procurement, by) -> Interest:
 def clarification_ask(*, procurement: Procurement, question: str, by) -> Clarification:
     org = _require_provider(by)
     _require_open(procurement)
-    deadline = procurement.clarification_deadline
+    deadline = _current(procurement).clarification_deadline
     if deadline and timezone.now() >= deadline:
         raise DomainError(
             f"Clarification questions closed at {queries.format_moment(deadline)}; "
@@ -214,10 +220,10 @@ def parse_amount(value, label: str) -> Decimal:
         raise DomainError(f"{label} must be an amount in pounds, like 24.50")
     if amount <= 0:
         raise DomainError(f"{label} must be more than £0")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise DomainError(f"{label} must have no more than 2 decimal places (pounds and pence)")
     if amount > MAX_PRICE:
         raise DomainError(f"{label} is too large")
+    if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
+        raise DomainError(f"{label} must have no more than 2 decimal places (pounds and pence)")
     return amount.quantize(Decimal("0.01"))
 
 
@@ -328,7 +334,7 @@ def bid_submit(*, bid: Bid, by, at: dt.datetime | None = None) -> Bid:
 
 def bid_withdraw(*, bid: Bid, by) -> Bid:
     _own_bid(bid, by)
-    procurement = bid.lot.procurement
+    procurement = _current(bid.lot.procurement)
     if queries.deadline_passed(procurement):
         raise DomainError(
             f"Bids closed at {queries.format_moment(procurement.bid_deadline)}; a bid cannot "
