@@ -49,7 +49,7 @@ def procurement(db, council):
     requirement = Requirement.objects.create(
         procurement=procurement, code="R1", title="Single point of access", text="One number."
     )
-    lot1 = Lot.objects.create(procurement=procurement, number=1, title="Medway town")
+    Lot.objects.create(procurement=procurement, number=1, title="Medway town")
     lot2 = Lot.objects.create(
         procurement=procurement, number=2, title="Rural Medway", priced_by_band=True
     )
