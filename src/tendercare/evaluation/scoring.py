@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from tendercare.procurement import evaluation_model as model
+
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
 
@@ -29,10 +31,10 @@ SCALE_MAX = {"0-5": Decimal("5"), "0-100": Decimal("100"), "pass_fail": Decimal(
 SPREAD_THRESHOLD = {"0-5": Decimal("2"), "0-100": Decimal("40"), "pass_fail": Decimal("1")}
 TIE_BREAK = "Higher quality score, then lower evaluated price, then earlier submission"
 
-RELATIVE_TO_LOWEST = "relative_to_lowest"
-LINEAR_DIFFERENTIAL = "linear_differential"
-BENCHMARK = "benchmark"
-FORMULAS = (RELATIVE_TO_LOWEST, LINEAR_DIFFERENTIAL, BENCHMARK)
+RELATIVE_TO_LOWEST = model.RELATIVE_TO_LOWEST
+LINEAR_DIFFERENTIAL = model.LINEAR_DIFFERENTIAL
+BENCHMARK = model.BENCHMARK
+FORMULAS = model.FORMULAS
 
 
 class ScoringError(ValueError):
@@ -97,7 +99,9 @@ def price_score(
     floor=None,
     ceiling=None,
 ) -> Decimal:
-    """Points for a price, always between 0 and the weight.
+    """Points for a price, always between 0 and the weight. The formulas are the procurement
+    app's (procurement/evaluation_model.py); this wrapper settles the edge cases they refuse
+    (the lowest bid itself, zero prices) so that a results page never fails.
 
     relative_to_lowest: weight x lowest / bid.
     linear_differential: weight x max(0, 1 - (bid - lowest) / lowest).
@@ -115,8 +119,8 @@ def price_score(
         if lowest <= ZERO:
             return ZERO
         if formula == RELATIVE_TO_LOWEST:
-            return _clamp(weight * lowest / bid, weight)
-        return _clamp(weight * max(ZERO, 1 - (bid - lowest) / lowest), weight)
+            return _clamp(model.relative_to_lowest(bid, lowest, weight), weight)
+        return _clamp(model.linear_differential(bid, lowest, weight), weight)
     if formula == BENCHMARK:
         if floor is None or ceiling is None:
             raise ScoringError("A benchmark price score needs a floor and a ceiling")
@@ -125,22 +129,20 @@ def price_score(
             return weight
         if bid >= ceiling:
             return ZERO
-        return _clamp(weight * (ceiling - bid) / (ceiling - floor), weight)
+        return _clamp(model.benchmark(bid, floor, ceiling, weight), weight)
     raise ScoringError(f"Unknown price formula '{formula}'")
 
 
 def evaluated_price(rates: Mapping[str, Any], hours: Mapping[str, Any]) -> Decimal:
-    """A banded price schedule as one figure: the sum of hourly rate x expected hours per band.
-    A band with expected hours but no rate cannot be evaluated."""
-    total = ZERO
-    for band, band_hours in hours.items():
-        band_hours = _d(band_hours)
-        if band_hours == ZERO:
-            continue
-        if band not in rates or rates[band] is None:
-            raise ScoringError(f"No hourly rate for the {band} band")
-        total += _d(rates[band]) * band_hours
-    return total
+    """A banded price schedule as one figure: the sum of hourly rate x expected hours per band
+    (procurement/evaluation_model.py). A band with hours but no rate cannot be evaluated."""
+    try:
+        return model.evaluated_price(
+            {band: _d(rate) for band, rate in rates.items() if rate is not None},
+            {band: _d(h) for band, h in hours.items()},
+        )
+    except ValueError as exc:
+        raise ScoringError(str(exc)) from None
 
 
 def abnormally_low(
