@@ -142,7 +142,7 @@ def letter_body(
             lines.extend(_scores_lines(outcome.winner))
         lines.append("")
     lines += [
-        f"The standstill period ends on {standstill_ends:%-d %B %Y}. It is "
+        f"The standstill period ends on {standstill_ends.day} {standstill_ends:%B %Y}. It is "
         f"{STANDSTILL_WORKING_DAYS} working days, leaving out weekends and bank holidays.",
         "You may make representations to us before it ends. We will not confirm the award "
         "until the standstill has ended and every representation has had a response.",

@@ -12,31 +12,18 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from tendercare.bidding import queries as bidding_queries
 from tendercare.bidding.models import Bid
 from tendercare.organisations.models import Role
 from tendercare.organisations.queries import organisation_family
 from tendercare.organisations.rules import is_commissioning_staff, is_provider_user
-from tendercare.procurement.models import Procurement, State
+from tendercare.procurement import queries as procurement_queries
+from tendercare.procurement.models import Procurement
 
-from . import allocation
 from .models import Award, Letter, Representation
 
 # Roles that may propose, issue letters, record representations and confirm.
 MANAGING_ROLES = frozenset({Role.COMMISSIONER, Role.PROCUREMENT_LEAD, Role.ADMINISTRATOR})
-
-# States in which a procurement has been published (its notices are public).
-PUBLIC_STATES = frozenset(
-    {
-        State.PUBLISHED,
-        State.DIALOGUE,
-        State.BIDS_CLOSED,
-        State.EVALUATION,
-        State.MODERATION,
-        State.INTENTION_TO_AWARD,
-        State.AWARDED,
-        State.CONTRACTED,
-    }
-)
 
 
 def procurements_for_staff(user) -> QuerySet[Procurement]:
@@ -58,15 +45,13 @@ def can_manage(user, procurement: Procurement) -> bool:
 
 
 def is_public(procurement: Procurement) -> bool:
-    if procurement.state in PUBLIC_STATES:
-        return True
-    # A cancelled procurement stays public if it was ever published.
-    return procurement.state == State.CANCELLED and procurement.notices.exists()
+    """Published (past draft and route decided; a cancelled one only if a notice went out),
+    as the procurement app decides."""
+    return procurement_queries.is_published(procurement)
 
 
 def public_procurement(reference: str) -> Procurement | None:
-    procurement = Procurement.objects.select_related("owner").filter(reference=reference).first()
-    return procurement if procurement and is_public(procurement) else None
+    return procurement_queries.public_procurement(reference)
 
 
 def bids_closed(procurement: Procurement) -> bool:
@@ -125,13 +110,12 @@ def letter_for_provider(user, reference: str) -> Letter | None:
 def bid_annual_price(bid: Bid) -> Decimal | None:
     """The bid's annual price: its total, or its banded hourly rates at the lot's expected
     hours. Read only after the bid deadline (the callers check it)."""
-    lines = {p.band: p.amount for p in bid.prices.all()}
+    lines = bidding_queries.prices_of(bid)
     if not lines:
         return None
     if "total" in lines:
         return lines["total"]
-    hours = {v.band: v.hours for v in bid.lot.band_volumes.all()}
-    return allocation.banded_price(lines, hours).quantize(Decimal("0.01"))
+    return Decimal(procurement_queries.evaluated_price(bid.lot, lines)).quantize(Decimal("0.01"))
 
 
 def lot_results(lot):
@@ -159,3 +143,37 @@ def representations_visible_to(user) -> QuerySet[Representation]:
     return Representation.objects.filter(
         procurement__owner_id__in=organisation_family(user.organisation)
     )
+
+
+def lots_of(procurement: Procurement) -> list:
+    return list(procurement.lots.select_related("service").order_by("number"))
+
+
+def lot_of(procurement: Procurement, number: int):
+    return procurement.lots.filter(number=number).first()
+
+
+def lot_bids(lot) -> list[Bid]:
+    """Submitted bids for a lot, only once the bid deadline has passed (sealed before)."""
+    if not bids_closed(lot.procurement):
+        return []
+    return list(
+        Bid.objects.filter(lot=lot, status=Bid.Status.SUBMITTED)
+        .select_related("provider")
+        .order_by("provider__name")
+    )
+
+
+def letter_recipients(procurement: Procurement) -> list:
+    return [letter.provider for letter in letters_for(procurement)]
+
+
+def award_rows(procurement: Procurement) -> dict[int, list[dict]]:
+    """Awards per lot id, with the annual price (shown to staff after the deadline only)."""
+    rows: dict[int, list[dict]] = {}
+    closed = bids_closed(procurement)
+    for award in awards_for(procurement):
+        rows.setdefault(award.lot_id, []).append(
+            {"award": award, "price": bid_annual_price(award.bid) if closed else None}
+        )
+    return rows

@@ -51,7 +51,9 @@ def _check_open(procurement: Procurement) -> None:
         )
 
 
-def _transition(procurement: Procurement, to: str, *, by, note: str) -> Procurement:
+def _transition(
+    procurement: Procurement, to: str, *, by, note: str, today: dt.date | None = None
+) -> Procurement:
     """Move the procurement through the procurement app's state machine when it has one;
     otherwise record the change here, with its StateChange row and audit entry."""
     if procurement.state == to:
@@ -68,6 +70,8 @@ def _transition(procurement: Procurement, to: str, *, by, note: str) -> Procurem
             kwargs = {"procurement": procurement, key: to, "by": by}
             if "note" in params:
                 kwargs["note"] = note
+            if "today" in params and today is not None:
+                kwargs["today"] = today
             transition(**kwargs)
             procurement.refresh_from_db()
             return procurement
@@ -87,7 +91,8 @@ def _normalise(item) -> tuple[Bid, bool, str]:
     """A ranked item is a Bid or an evaluation result with .bid, .passed, .excluded_reason."""
     if hasattr(item, "bid"):
         reason = getattr(item, "excluded_reason", "") or ""
-        return item.bid, bool(getattr(item, "passed", True)) and not reason, reason
+        ranked = getattr(item, "rank", 0) is not None  # evaluation lists unranked bids last
+        return item.bid, bool(getattr(item, "passed", True)) and ranked and not reason, reason
     return item, True, ""
 
 
@@ -182,7 +187,6 @@ def letters_issue(
     if not awards:
         raise DomainError("Propose the awards before issuing the letters")
     issued_on = issued_on or timezone.localdate()
-    starts, ends = allocation.standstill(issued_on)
     lots = list(procurement.lots.all())
     if summaries is None:
         summaries = []
@@ -191,17 +195,14 @@ def letters_issue(
     by_bid = {item.bid.pk: item for item in summaries}
     winners = {a.lot_id: a.bid_id for a in awards if a.rank == 1}
     role_of = {a.bid_id: a.role for a in awards}
-    bids = list(queries.bids_to_notify(procurement))
-    providers = {}
-    for bid in bids:
+    providers: dict = {}
+    for bid in queries.bids_to_notify(procurement):
         providers.setdefault(bid.provider, []).append(bid)
 
     auditor = Auditor(by=by)
     with transaction.atomic():
-        before = snapshot(procurement)
-        procurement.standstill_starts, procurement.standstill_ends = starts, ends
-        procurement.save(update_fields=["standstill_starts", "standstill_ends"])
-        auditor.updated(procurement, before=before, summary=f"Standstill ends {_long(ends)}")
+        _publish_award_notice(procurement, awards, issued_on=issued_on, by=by)
+        ends = procurement.standstill_ends
         letters = []
         for provider, provider_bids in sorted(providers.items(), key=lambda p: p[0].name):
             outcomes = []
@@ -209,6 +210,8 @@ def letters_issue(
                 result = by_bid.get(bid.pk)
                 reason = bid.excluded_reason if bid.status == Bid.Status.EXCLUDED else ""
                 reason = reason or getattr(result, "excluded_reason", "") or ""
+                if bid.status == Bid.Status.EXCLUDED and not reason:
+                    reason = "Excluded"
                 winner = winners.get(bid.lot_id)
                 outcomes.append(
                     allocation.LotOutcome(
@@ -216,7 +219,7 @@ def letters_issue(
                         role=role_of.get(bid.pk),
                         own=_scores(result),
                         winner=_scores(by_bid.get(winner)) if winner else None,
-                        excluded_reason=reason or ("Excluded" if bid.status == "excluded" else ""),
+                        excluded_reason=reason,
                     )
                 )
             letter = Letter.objects.create(
@@ -233,35 +236,72 @@ def letters_issue(
             )
             auditor.created(letter, summary="Letter issued")
             letters.append(letter)
-        psr = procurement.regime == Regime.PROVIDER_SELECTION
-        notice = Notice.objects.create(
-            procurement=procurement,
-            code="psr_intention" if psr else "UK6",
-            title="Notice of intention to award" if psr else "Contract award notice",
-            published_at=timezone.now(),
-            body={
-                "standstill_starts": starts.isoformat(),
-                "standstill_ends": ends.isoformat(),
-                "awards": [
-                    {
-                        "lot": a.lot.number,
-                        "lot_title": a.lot.title,
-                        "supplier": a.bid.provider.name,
-                        "role": a.role,
-                        "rank": a.rank,
-                    }
-                    for a in awards
-                ],
-            },
-        )
-        auditor.created(notice, summary=f"{notice.code} published")
         _transition(
             procurement,
             State.INTENTION_TO_AWARD,
             by=by,
             note=f"Letters issued; standstill ends {_long(ends)}",
+            today=issued_on,
         )
     return letters
+
+
+def _publish_award_notice(procurement: Procurement, awards, *, issued_on: dt.date, by) -> Notice:
+    """The notice that starts the standstill: the intention to award (PSR) or the contract
+    award notice UK6 (Act). Recorded through the procurement app, which sets the standstill by
+    the route's rule (Act s.51: 8 working days beginning with the notice day; PSR regulation 12:
+    8 working days after the day after). Without that rule (no route, or a route with no
+    standstill) the plain rule here applies: 8 working days after the day of issue."""
+    psr = procurement.regime == Regime.PROVIDER_SELECTION
+    code = "psr_intention" if psr else "UK6"
+    title = "Notice of intention to award" if psr else "Contract award notice"
+    published_at = timezone.now()
+    if issued_on != timezone.localdate():
+        published_at = timezone.make_aware(dt.datetime.combine(issued_on, dt.time(9, 0)))
+    body = {
+        "awards": [
+            {
+                "lot": a.lot.number,
+                "lot_title": a.lot.title,
+                "supplier": a.bid.provider.name,
+                "role": a.role,
+                "rank": a.rank,
+            }
+            for a in awards
+        ],
+    }
+    try:
+        from tendercare.procurement.services import notice_record
+    except ImportError:
+        notice_record = None
+    if notice_record is not None:
+        notice = notice_record(
+            procurement=procurement,
+            code=code,
+            title=title,
+            published_at=published_at,
+            body=body,
+            by=by,
+        )
+        procurement.refresh_from_db()
+    else:
+        notice = Notice.objects.create(
+            procurement=procurement, code=code, title=title, published_at=published_at, body=body
+        )
+        Auditor(by=by).created(notice, summary=f"{code} published")
+    if procurement.standstill_ends is None:
+        before = snapshot(procurement)
+        starts, ends = allocation.standstill(issued_on)
+        procurement.standstill_starts, procurement.standstill_ends = starts, ends
+        procurement.save(update_fields=["standstill_starts", "standstill_ends"])
+        Auditor(by=by).updated(procurement, before=before, summary=f"Standstill ends {_long(ends)}")
+    notice.body = {
+        **notice.body,
+        "standstill_starts": procurement.standstill_starts.isoformat(),
+        "standstill_ends": procurement.standstill_ends.isoformat(),
+    }
+    notice.save(update_fields=["body"])
+    return notice
 
 
 def representation_record(
@@ -422,8 +462,18 @@ def award_confirm(
                 notes=f"{old.notes}\n{note}".strip(),
                 by=by,
             )
-        _transition(procurement, State.AWARDED, by=by, note="Award confirmed after standstill")
         _transition(
-            procurement, State.CONTRACTED, by=by, note=f"Contracts in the register: {new_refs}"
+            procurement,
+            State.AWARDED,
+            by=by,
+            note="Award confirmed after standstill",
+            today=today,
+        )
+        _transition(
+            procurement,
+            State.CONTRACTED,
+            by=by,
+            note=f"Contracts in the register: {new_refs}",
+            today=today,
         )
     return contracts
