@@ -18,8 +18,10 @@ from tendercare.organisations.models import Role
 from tendercare.organisations.queries import organisation_family
 from tendercare.organisations.rules import is_commissioning_staff, is_provider_user
 from tendercare.procurement import queries as procurement_queries
+from tendercare.procurement import routes
 from tendercare.procurement.models import Procurement
 
+from . import allocation
 from .models import Award, Letter, Representation
 
 # Roles that may propose, issue letters, record representations and confirm.
@@ -177,3 +179,12 @@ def award_rows(procurement: Procurement) -> dict[int, list[dict]]:
             {"award": award, "price": bid_annual_price(award.bid) if closed else None}
         )
     return rows
+
+
+def standstill_rule(procurement: Procurement) -> str:
+    """The standstill rule in words: the route's (Act s.51 or PSR regulation 12), else ours."""
+    try:
+        rule = routes.route(procurement.route).standstill if procurement.route else None
+    except ValueError:
+        rule = None
+    return rule.description if rule else allocation.STANDSTILL_RULE

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tendercare.core.errors import DomainError
 from tendercare.core.history import history_url
 
-from . import allocation, forms, queries, services
+from . import forms, queries, services
 
 
 def contract_url(contract) -> str:
@@ -80,7 +80,7 @@ def _page(request, procurement, *, status=200, **overrides):
         },
         "confirm_form": confirm_form,
         "error": overrides.get("error"),
-        "standstill_rule": allocation.STANDSTILL_RULE,
+        "standstill_rule": queries.standstill_rule(procurement),
         "contract_url": contract_url,
         "history_url": history_url,
     }
