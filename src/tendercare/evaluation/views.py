@@ -358,6 +358,7 @@ def _report(request, pk: int) -> dict:
     data = queries.report_data(request.user, procurement)
     if data is None:
         raise DomainError("The evaluation report is available once quality scores are locked")
+    data.pop("procurement")
     return _base(request, procurement, **data)
 
 
