@@ -3,6 +3,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 from tendercare.core.errors import DomainError
+from tendercare.organisations.models import User
 from tendercare.organisations.queries import organisation_by_name, username_taken
 
 from .services import PROVIDER_KINDS, parse_amount
@@ -20,11 +21,6 @@ PROVIDER_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-
-
-class _Attrs:
-    def __init__(self, **values):
-        self.__dict__.update(values)
 
 
 class ProviderRegistrationForm(forms.Form):
@@ -90,7 +86,7 @@ class ProviderRegistrationForm(forms.Form):
         data = super().clean()
         password = data.get("password")
         if password:
-            user = _Attrs(
+            user = User(  # unsaved: the similarity check needs the would-be account
                 username=data.get("username", ""),
                 first_name=data.get("first_name", ""),
                 last_name=data.get("last_name", ""),

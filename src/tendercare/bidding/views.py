@@ -185,7 +185,7 @@ def _bid_form(bid, data=None, *, prices=None):
     )
 
 
-def _bid_page(request, bid, form=None, document_form=None, status=200):
+def _bid_page(request, bid, form=None, document_form=None, problem="", status=200):
     user = request.user
     procurement = bid.lot.procurement
     is_own = user.role == "provider" and user.organisation_id == bid.provider_id
@@ -220,6 +220,7 @@ def _bid_page(request, bid, form=None, document_form=None, status=200):
             "submitted_at": queries.format_moment(bid.submitted_at) if bid.submitted_at else "",
             "history_url": history_url(bid),
             "max_mb": 10,
+            "problem": problem,
         },
         status=status,
     )
@@ -264,11 +265,7 @@ def bid_submit(request, pk):
     except DomainError as exc:
         if exc.status == 403:
             raise
-        messages.error(request, exc.message)
-        form = _bid_form(bid, prices=queries.prices_of(bid))
-        form.is_valid()
-        form.add_error(None, exc.message)
-        return _bid_page(request, bid, form=form, status=400)
+        return _bid_page(request, bid, problem=exc.message, status=400)
     messages.success(
         request,
         f"Your bid is submitted. You can change and resubmit it until "
