@@ -249,3 +249,21 @@ def test_confirm_twice_is_refused(confirmed, commissioner):
         services.award_confirm(
             procurement=confirmed.procurement, by=commissioner, today=dt.date(2027, 2, 1)
         )
+
+
+def test_proposal_from_evaluation_waits_for_locked_scores(procurement, bids, commissioner):
+    with pytest.raises(DomainError, match="Quality scores are not locked"):
+        services.award_propose_from_evaluation(
+            procurement=procurement, lot=bids.zone, by=commissioner
+        )
+
+
+def test_proposal_from_evaluation_uses_its_ranking(procurement, bids, commissioner):
+    # No quality questions on this lot: evaluation ranks on price alone (lowest first).
+    procurement.quality_locked_at = timezone.now()
+    procurement.save()
+    awards = services.award_propose_from_evaluation(
+        procurement=procurement, lot=bids.zone, by=commissioner
+    )
+    assert [a.role for a in awards] == ["prime", "supplementary", "supplementary"]
+    assert awards[0].bid == bids.zone_bids[3]  # the lowest banded rates

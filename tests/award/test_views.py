@@ -114,3 +114,20 @@ def test_award_history_page(signed_in, proposed):
     award = Award.objects.first()
     response = signed_in.get(f"/history/award.award/{award.pk}/")
     assert response.status_code == 200
+
+
+def test_page_before_the_deadline_says_bids_are_sealed(signed_in, procurement, bids):
+    from django.utils import timezone
+
+    procurement.bid_deadline = timezone.now() + dt.timedelta(days=3)
+    procurement.save()
+    html = signed_in.get("/award/HC-2026-01/").content.decode()
+    assert "Bids are sealed until the bid deadline" in html
+    for bid in bids.zone_bids:
+        assert bid.provider.name not in html
+
+
+def test_page_shows_the_evaluation_ranking_and_why_it_is_not_final(signed_in, procurement, bids):
+    html = signed_in.get("/award/HC-2026-01/").content.decode()
+    assert "Evaluation ranking for lot 1" in html
+    assert "Quality scores are not locked" in html

@@ -130,6 +130,16 @@ def lot_results(lot):
     return list(results(lot)) if results else None
 
 
+def lot_results_blockers(lot) -> list[str]:
+    """Why evaluation's ranking of a lot is not yet a decision (empty when it is)."""
+    try:
+        from tendercare.evaluation import queries as evaluation_queries
+    except ImportError:
+        return []
+    blockers = getattr(evaluation_queries, "lot_results_blockers", None)
+    return list(blockers(lot)) if blockers else []
+
+
 def awards_visible_to(user) -> QuerySet[Award]:
     """History scoping: staff of the owner's family."""
     if not is_commissioning_staff(user):

@@ -147,7 +147,11 @@ def award_propose(*, procurement: Procurement, lot: Lot, ranked_bids, by, passed
 
 
 def award_propose_from_evaluation(*, procurement: Procurement, lot: Lot, by) -> list:
-    """award_propose with the ranking from evaluation (evaluation.queries.lot_results)."""
+    """award_propose with the ranking from evaluation (evaluation.queries.lot_results), once
+    evaluation says the ranking is a decision (no blockers)."""
+    blockers = queries.lot_results_blockers(lot)
+    if blockers:
+        raise DomainError(f"The ranking of {lot} is not final yet: " + "; ".join(blockers))
     results = queries.lot_results(lot)
     if results is None:
         raise DomainError("Evaluation results are not available yet: give the ranking by hand")

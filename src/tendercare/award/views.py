@@ -56,6 +56,7 @@ def _page(request, procurement, *, status=200, **overrides):
             {
                 "lot": lot,
                 "results": (queries.lot_results(lot) if closed else None) or [],
+                "blockers": queries.lot_results_blockers(lot) if closed else [],
                 "bids": bids,
                 "awards": rows.get(lot.pk, []),
                 "form": overrides.get(f"ranking_{lot.number}") or forms.RankingForm(bids=bids),
