@@ -43,14 +43,13 @@ def safe_filename(name: str) -> str:
     name = unicodedata.normalize("NFKD", name or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = name.encode("ascii", "ignore").decode()
-    name = re.sub(r"[^A-Za-z0-9 ._-]", "_", name).strip(" .")
+    name = re.sub(r"[^A-Za-z0-9 ._-]", "_", name)
     name = re.sub(r"\s+", " ", name)
-    if "." in name:
-        stem, ext = name.rsplit(".", 1)
-        ext = ext[:10]
-        stem = stem[: MAX_NAME - len(ext) - 1].rstrip(" .") or "document"
-        return f"{stem}.{ext}"
-    return (name[:MAX_NAME].rstrip(" .")) or "document"
+    stem, _, ext = name.rpartition(".") if "." in name else (name, "", "")
+    ext = re.sub(r"[^A-Za-z0-9]", "", ext)[:10]
+    room = MAX_NAME - (len(ext) + 1 if ext else 0)
+    stem = stem.strip(" .-")[:room].rstrip(" .") or "document"
+    return f"{stem}.{ext}" if ext else stem
 
 
 def extension_of(name: str) -> str:
