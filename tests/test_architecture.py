@@ -18,6 +18,7 @@ PURE_MODULES = [
     "programmes/schedule.py",
     "core/calendar.py",
     "geography/ons_files.py",
+    "evaluation/scoring.py",
 ]
 
 

@@ -7,6 +7,11 @@ SECTIONS = [
     ("Contracts", "contracts:register", None),
     ("Programmes", "programmes:list", None),
     ("Procurements", "procurement:list", None),
+    (
+        "Evaluation",
+        "evaluation:worklist",
+        {"evaluator", "commissioner", "procurement_lead", "administrator"},
+    ),
     ("Areas", "geography:places", None),
     ("Organisations", "organisations:list", None),
     ("People", "organisations:people", {"administrator"}),
