@@ -271,3 +271,23 @@ def test_staff_read_only_bid_page_after_the_deadline(sealed_bid, procurement, co
 def test_history_page_of_own_bid(sealed_bid, provider_user):
     body = signed_in(provider_user).get(f"/history/bidding.bid/{sealed_bid.pk}/").content.decode()
     assert "Bid submitted" in body and "Bid started" in body
+
+
+def test_document_missing_from_storage_is_404_not_500(sealed_bid, provider_user, media_root):
+    doc = sealed_bid.documents.get()
+    (media_root / doc.file.name).unlink()
+    assert signed_in(provider_user).get(f"/bidding/documents/{doc.pk}/").status_code == 404
+
+
+def test_staff_see_the_opportunity_with_links_to_their_pages(procurement, procurement_lead):
+    body = signed_in(procurement_lead).get("/bidding/opportunities/MC-2026-001/").content.decode()
+    assert "/bidding/received/MC-2026-001/" in body and "Register interest" not in body
+
+
+def test_withdraw_through_the_page(sealed_bid, provider_user):
+    client = signed_in(provider_user)
+    page = client.post(f"/bidding/bids/{sealed_bid.pk}/withdraw/", follow=True).content.decode()
+    assert "Your bid is withdrawn" in page
+    assert Bid.objects.get().status == "withdrawn"
+    lot_page = client.get("/bidding/opportunities/MC-2026-001/lots/1/").content.decode()
+    assert "Start your bid again" in lot_page
