@@ -19,6 +19,7 @@ PURE_MODULES = [
     "core/calendar.py",
     "geography/ons_files.py",
     "evaluation/scoring.py",
+    "award/allocation.py",
 ]
 
 
