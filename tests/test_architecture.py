@@ -20,6 +20,7 @@ PURE_MODULES = [
     "geography/ons_files.py",
     "evaluation/scoring.py",
     "award/allocation.py",
+    "bidding/documents.py",
 ]
 
 

@@ -69,3 +69,14 @@ def test_history_page_shows_before_and_after(signed_in, commissioner, council):
 def test_history_of_unknown_kind_is_404(signed_in):
     assert signed_in.get("/history/nope.nope/1/").status_code == 404
     assert signed_in.get("/history/organisations.organisation/abc/").status_code == 404
+
+
+def test_times_show_in_uk_local_time():
+    import datetime as dt
+
+    from tendercare.core.formats import ukdatetime
+
+    summer = dt.datetime(2026, 7, 1, 13, 0, tzinfo=dt.UTC)
+    winter = dt.datetime(2026, 12, 1, 13, 0, tzinfo=dt.UTC)
+    assert ukdatetime(summer) == "1 July 2026 at 14:00"
+    assert ukdatetime(winter) == "1 December 2026 at 13:00"

@@ -1,7 +1,10 @@
 """How numbers, money and dates read on a page. Pure functions, no Django."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 from decimal import ROUND_HALF_UP, Decimal
+
+UK = ZoneInfo("Europe/London")
 
 
 def gbp(value) -> str:
@@ -29,8 +32,11 @@ def ukdate(value) -> str:
 
 
 def ukdatetime(value) -> str:
+    """A moment as people in England read it: in UK local time (GMT or BST)."""
     if not value:
         return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(UK)
     return f"{value.day} {value:%B %Y at %H:%M}"
 
 

@@ -7,6 +7,12 @@ SECTIONS = [
     ("Contracts", "contracts:register", None),
     ("Programmes", "programmes:list", None),
     ("Procurements", "procurement:list", None),
+    ("Opportunities", "bidding:opportunities", {"provider"}),
+    (
+        "Clarifications",
+        "bidding:clarifications",
+        {"commissioner", "procurement_lead", "administrator"},
+    ),
     (
         "Evaluation",
         "evaluation:worklist",
