@@ -1,8 +1,8 @@
 """How numbers, money and dates read on a page. Pure functions, no Django."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 UK = ZoneInfo("Europe/London")
 
