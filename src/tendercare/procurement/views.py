@@ -19,6 +19,11 @@ from . import routes as r
 from .models import PRICING_BANDS, State
 
 
+def _data(request):
+    """The posted data, even if empty (an empty POST is a submitted form with nothing in it)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _procurement(request, pk: int):
     procurement = queries.procurement_for(request.user, pk)
     if procurement is None:
@@ -83,7 +88,7 @@ def procurement_create(request):
     programmes = programme_queries.programmes_visible_to(request.user)
     contracts = contract_queries.contracts_visible_to(request.user).order_by("reference")
     form = forms.ProcurementForm(
-        request.POST or None,
+        _data(request),
         programmes=[(str(p.pk), p.name) for p in programmes],
         services=_service_choices(),
         contracts=[(str(c.pk), f"{c.reference} {c.title}") for c in contracts],
@@ -264,7 +269,7 @@ def _lot_args(request, form, localities):
 @require_http_methods(["GET", "POST"])
 def lots(request, pk: int):
     procurement = _procurement(request, pk)
-    form, localities = _lot_form(request, request.POST or None)
+    form, localities = _lot_form(request, _data(request))
     if request.method == "POST":
         _manageable(request, procurement)
         if form.is_valid():
@@ -314,7 +319,7 @@ def lot_edit(request, pk: int, lot_id: int):
         "priced_by_band": lot.priced_by_band,
         **{f"hours_{band}": value for band, value in hours.items()},
     }
-    form, localities = _lot_form(request, request.POST or None, initial=initial)
+    form, localities = _lot_form(request, _data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         done = _submit(
             form, lambda: services.lot_update(lot=lot, **_lot_args(request, form, localities))
@@ -332,9 +337,7 @@ def lot_edit(request, pk: int, lot_id: int):
 def requirements(request, pk: int):
     procurement = _procurement(request, pk)
     lots_qs = queries.lots_of(procurement)
-    form = forms.RequirementForm(
-        request.POST or None, lots=[(str(lot.pk), str(lot)) for lot in lots_qs]
-    )
+    form = forms.RequirementForm(_data(request), lots=[(str(lot.pk), str(lot)) for lot in lots_qs])
     if request.method == "POST":
         _manageable(request, procurement)
         if form.is_valid():
@@ -392,9 +395,7 @@ def evaluation_model(request, pk: int):
 def criterion_add(request, pk: int):
     procurement = _manageable(request, _procurement(request, pk))
     criteria = queries.criteria_of(procurement)
-    form = forms.CriterionForm(
-        request.POST or None, parents=[(str(c.pk), c.name) for c in criteria]
-    )
+    form = forms.CriterionForm(_data(request), parents=[(str(c.pk), c.name) for c in criteria])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         criterion = _submit(
@@ -425,7 +426,7 @@ def question_add(request, pk: int):
     reqs = queries.requirements_of(procurement)
     lots_qs = queries.lots_of(procurement)
     form = forms.QuestionForm(
-        request.POST or None,
+        _data(request),
         criteria=[(str(c.pk), c.name) for c in criteria],
         requirements=[(str(q.pk), f"{q.code} {q.title}") for q in reqs],
         lots=[(str(lot.pk), str(lot)) for lot in lots_qs],
@@ -462,7 +463,7 @@ def question_add(request, pk: int):
 def price_formula(request, pk: int):
     procurement = _manageable(request, _procurement(request, pk))
     form = forms.PriceFormulaForm(
-        request.POST or None,
+        _data(request),
         initial={
             "formula": procurement.price_formula,
             "floor": procurement.price_floor,
@@ -495,7 +496,7 @@ def price_formula(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def publish(request, pk: int):
     procurement = _manageable(request, _procurement(request, pk))
-    form = forms.PublishForm(request.POST or None)
+    form = forms.PublishForm(_data(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         notice = _submit(
