@@ -21,6 +21,9 @@ PURE_MODULES = [
     "evaluation/scoring.py",
     "award/allocation.py",
     "bidding/documents.py",
+    "procurement/routes.py",
+    "procurement/lifecycle.py",
+    "procurement/evaluation_model.py",
 ]
 
 
