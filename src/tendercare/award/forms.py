@@ -2,7 +2,7 @@
 
 from django import forms
 
-from tendercare.programmes.forms import GovukForm
+from tendercare.core.forms import GovukForm
 
 
 class RankingForm(GovukForm):

@@ -1,3 +1,13 @@
+"""Forms shared by every app.
+
+GovukForm: ids equal names, so error-summary links land on the field. Dates are GOV.UK date
+inputs (day, month, year in three boxes, named `<field>-day` etc.); a date that does not exist
+(31 February) is a form error, never an exception.
+"""
+
+import datetime as dt
+
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 
@@ -6,3 +16,64 @@ class SignInForm(AuthenticationForm):
         "invalid_login": "Enter a correct username and password",
         "inactive": "This account has been switched off",
     }
+
+
+PARTS = ("day", "month", "year")
+
+
+class GovukForm(forms.Form):
+    """Ids equal names, so error-summary links land on the field; date fields in three parts."""
+
+    date_fields: dict[str, tuple[str, bool]] = {}  # name -> (label, required)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "%s")
+        super().__init__(*args, **kwargs)
+        for name in self.date_fields:
+            for part in PARTS:
+                self.fields[f"{name}-{part}"] = forms.CharField(
+                    required=False, max_length=4 if part == "year" else 2
+                )
+
+    def date_initial(self, name: str, value: dt.date | None) -> None:
+        if value:
+            for part in PARTS:
+                self.initial[f"{name}-{part}"] = str(getattr(value, part))
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, (label, required) in self.date_fields.items():
+            cleaned[name] = self._clean_date(name, label, required)
+        return cleaned
+
+    def _clean_date(self, name: str, label: str, required: bool) -> dt.date | None:
+        raw = {part: (self.data.get(f"{name}-{part}") or "").strip() for part in PARTS}
+        first = f"{name}-day"
+        if not any(raw.values()):
+            if required:
+                self.add_error(first, f"Enter the {label.lower()}")
+            return None
+        missing = [part for part in PARTS if not raw[part]]
+        if missing:
+            self.add_error(
+                f"{name}-{missing[0]}", f"The {label.lower()} must include a {missing[0]}"
+            )
+            return None
+        if not all(raw[part].isdigit() for part in PARTS):
+            self.add_error(first, f"The {label.lower()} must be a real date, in numbers")
+            return None
+        day, month, year = (int(raw[part]) for part in PARTS)
+        if len(raw["year"]) != 4:
+            self.add_error(f"{name}-year", "Year must include 4 numbers")
+            return None
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            self.add_error(first, f"The {label.lower()} must be a real date")
+            return None
+
+    def date_errors(self, name: str) -> list[str]:
+        errors = []
+        for part in PARTS:
+            errors.extend(self[f"{name}-{part}"].errors)
+        return errors
