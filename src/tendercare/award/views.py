@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tendercare.core.errors import DomainError
 from tendercare.core.history import history_url
@@ -89,6 +89,7 @@ def _page(request, procurement, *, status=200, **overrides):
 
 
 @login_required
+@require_safe
 def index(request):
     return render(
         request,
@@ -98,6 +99,7 @@ def index(request):
 
 
 @login_required
+@require_safe
 def award_page(request, reference: str):
     return _page(request, _procurement(request, reference))
 

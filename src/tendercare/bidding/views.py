@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tendercare.core.errors import DomainError
 from tendercare.core.history import history_url
@@ -57,6 +57,7 @@ def provider_register(request):
 
 
 @login_required
+@require_safe
 def opportunities(request):
     rows = [
         {
@@ -103,6 +104,7 @@ def _opportunity_context(request, procurement, question_form=None):
 
 
 @login_required
+@require_safe
 def opportunity(request, reference):
     procurement = _procurement(request, reference)
     return render(request, "bidding/opportunity.html", _opportunity_context(request, procurement))
@@ -287,6 +289,8 @@ def bid_withdraw(request, pk):
 @require_POST
 def document_upload(request, pk):
     bid = _bid(request, pk)
+    if not (request.user.role == "provider" and request.user.organisation_id == bid.provider_id):
+        raise PermissionDenied("Only the bidding provider can add documents to a bid")
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -304,6 +308,7 @@ def document_upload(request, pk):
 
 
 @login_required
+@require_safe
 def document_download(request, pk):
     document = queries.document_for(request.user, pk)
     if document is None:
@@ -336,6 +341,7 @@ def document_remove(request, pk):
 
 
 @login_required
+@require_safe
 def clarifications_to_answer(request):
     if not (request.user.role in queries.PROCUREMENT_ROLES and request.user.organisation_id):
         raise Http404("No clarifications for you to answer")
@@ -386,6 +392,7 @@ def clarification_answer(request, pk):
 
 
 @login_required
+@require_safe
 def bids_received(request, reference):
     procurement = _procurement(request, reference)
     if not queries.is_owner_staff(request.user, procurement):

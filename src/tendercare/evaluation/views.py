@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.text import slugify
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tendercare.core.errors import DomainError
 from tendercare.core.history import history_url
@@ -63,6 +63,7 @@ def _staff(request, procurement):
 
 
 @login_required
+@require_safe
 def worklist(request):
     if not queries.may_use_evaluation(request.user):
         raise Http404("Not found")
@@ -74,6 +75,7 @@ def worklist(request):
 
 
 @login_required
+@require_safe
 def procurement_detail(request, pk: int):
     procurement = _procurement(request, pk)
     return render(
@@ -207,6 +209,7 @@ def assignments(request, pk: int):
 
 
 @login_required
+@require_safe
 def moderation(request, pk: int):
     procurement = _procurement(request, pk)
     _staff(request, procurement)
@@ -284,6 +287,7 @@ def lock(request, pk: int):
 
 
 @login_required
+@require_safe
 def prices(request, pk: int):
     procurement = _procurement(request, pk)
     _staff(request, procurement)
@@ -335,6 +339,7 @@ def clarify(request, pk: int, bid_id: int):
 
 
 @login_required
+@require_safe
 def results(request, pk: int):
     procurement = _procurement(request, pk)
     _staff(request, procurement)
@@ -363,6 +368,7 @@ def _report(request, pk: int) -> dict:
 
 
 @login_required
+@require_safe
 def report(request, pk: int):
     return render(request, "evaluation/report.html", _report(request, pk))
 
@@ -380,6 +386,7 @@ caption { text-align: left; font-weight: bold; padding-bottom: 3pt; }
 
 
 @login_required
+@require_safe
 def report_pdf(request, pk: int):
     from weasyprint import CSS, HTML
 

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tendercare.contracts import queries as contract_queries
 from tendercare.core.errors import DomainError
@@ -68,6 +68,7 @@ def _service_choices():
 
 
 @login_required
+@require_safe
 def procurement_list(request):
     return render(
         request,
@@ -116,6 +117,7 @@ def procurement_create(request):
 
 
 @login_required
+@require_safe
 def procurement_detail(request, pk: int):
     procurement = _procurement(request, pk)
     can_manage = queries.can_manage(request.user, procurement)
@@ -371,6 +373,7 @@ def requirements(request, pk: int):
 
 
 @login_required
+@require_safe
 def evaluation_model(request, pk: int):
     procurement = _procurement(request, pk)
     return render(
