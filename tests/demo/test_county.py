@@ -4,22 +4,49 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from tendercare.award.models import Award
+from tendercare.bidding.models import Bid
 from tendercare.contracts import queries as contract_queries
 from tendercare.contracts import register_rules as rr
 from tendercare.contracts.models import Contract, Novation
 from tendercare.demo import county
+from tendercare.evaluation.models import Score
 from tendercare.geography.models import Lsoa
 from tendercare.organisations.models import Organisation, Role, User
+from tendercare.procurement.models import Procurement
 from tendercare.programmes.models import Milestone, Programme, Risk
 
 AS_OF = dt.date(2026, 11, 23)
 
 
 def fingerprint():
-    return sorted(
+    contracts = sorted(
         (c.reference, c.title, c.provider.name, str(c.annual_value), c.end_date.isoformat())
         for c in Contract.objects.select_related("provider")
     )
+    procurements = sorted(
+        (p.reference, p.state, p.stage, p.bid_deadline.isoformat())
+        for p in Procurement.objects.all()
+    )
+    bids = sorted(
+        (
+            b.lot.procurement.reference,
+            b.lot.number,
+            b.provider.name,
+            b.submitted_at.isoformat(),
+            tuple(sorted((line.band, str(line.amount)) for line in b.prices.all())),
+        )
+        for b in Bid.objects.select_related("lot__procurement", "provider")
+    )
+    scores = sorted(
+        (s.bid.provider.name, s.bid.lot.number, s.question.number, s.evaluator.username, s.score)
+        for s in Score.objects.select_related("bid__provider", "bid__lot", "question", "evaluator")
+    )
+    awards = sorted(
+        (a.lot.number, a.rank, a.role, a.bid.provider.name, a.contract.reference)
+        for a in Award.objects.select_related("lot", "bid__provider", "contract")
+    )
+    return contracts, procurements, bids, scores, awards
 
 
 @pytest.fixture
@@ -77,7 +104,12 @@ def test_demo_is_deterministic(db):
         transaction.set_rollback(True)
     county.build(as_of=AS_OF, with_geography=False)
     assert fingerprint() == first
-    assert len(first) >= 60
+    contracts, procurements, bids, scores, awards = first
+    assert len(contracts) >= 60
+    assert len(procurements) == 2
+    assert len({b[2] for b in bids}) == 12
+    assert scores
+    assert len(awards) == 4  # without geography the lots are not zones: one sole provider each
 
 
 def test_demo_command_prints_accounts_and_is_safe_to_rerun(db, capsys):
@@ -85,6 +117,7 @@ def test_demo_command_prints_accounts_and_is_safe_to_rerun(db, capsys):
     call_command("demo", "--as-of", "2026-11-23", "--no-geography")
     out = capsys.readouterr().out
     assert "already loaded" in out
-    for username in ("commissioner", "councillor", "provider", "lay.evaluator"):
+    for username in ("commissioner", "councillor", "provider", "lay.evaluator", "evaluator3"):
         assert username in out
     assert "tendercare-demo" in out
+    assert "MED-HC-2026" in out and "KMICB-CHS-2026" in out

@@ -22,6 +22,7 @@ from tendercare.organisations.models import Organisation
 
 from . import people
 from .plan import programmes_build
+from .procurements import procurements_build
 
 DEMO_LADS = ["E06000035", "E07000108"]  # Medway and Dover (Dover has all four rurality bands)
 SEED = 2026
@@ -37,6 +38,12 @@ class DemoSummary:
     joint_contracts: int = 0
     novations: int = 0
     programmes: int = 0
+    procurements: list[str] = field(default_factory=list)
+    bids: int = 0
+    bidders: int = 0
+    awards: int = 0
+    award_contracts: int = 0
+    interests: int = 0
     geography: str = ""
 
 
@@ -324,4 +331,15 @@ def build(*, as_of: dt.date, with_geography: bool = True, progress=None) -> Demo
     summary.programmes = programmes_build(
         as_of=as_of, medway=medway, icb=icb, contracts=contracts, rng=rng
     )
+
+    step("Running a completed home care procurement and a live one in dialogue")
+    built = procurements_build(
+        as_of=as_of, orgs=orgs, contracts=contracts, rng=rng, password_hash=password_hash
+    )
+    summary.procurements = built.references
+    summary.bids = built.bids
+    summary.bidders = built.bidders
+    summary.awards = built.awards
+    summary.award_contracts = built.contracts
+    summary.interests = built.interests
     return summary

@@ -99,6 +99,22 @@ USERS = [
         False,
     ),
     (
+        "evaluator2",
+        Role.EVALUATOR,
+        "Medway Council",
+        "Grace Adeyemi",
+        "Senior Social Worker, Hospital Discharge Team",
+        False,
+    ),
+    (
+        "evaluator3",
+        Role.EVALUATOR,
+        "Medway Council",
+        "Daniel Kowalski",
+        "Quality Assurance Officer, Adult Social Care",
+        False,
+    ),
+    (
         "lay.evaluator",
         Role.EVALUATOR,
         "Medway Council",

@@ -22,8 +22,8 @@ def programmes_build(*, as_of: dt.date, medway, icb, contracts, rng) -> int:
     community = programme_services.programme_create(
         owner=icb,
         name="Community services re-procurement",
-        summary="Re-procure adult community health services for Medway and Swale as one "
-        "integrated contract under the Provider Selection Regime competitive process.",
+        summary="Re-procure adult community health services for Medway and Swale in lots by "
+        "service line, with a dialogue stage to shape neighbourhood teams with providers.",
         status=ProgrammeStatus.ACTIVE,
         start_date=_months(as_of, -10),
         target_date=_months(as_of, 14),
@@ -139,8 +139,8 @@ def programmes_build(*, as_of: dt.date, medway, icb, contracts, rng) -> int:
     home = programme_services.programme_create(
         owner=medway,
         name="Home care from November 2026",
-        summary="Re-commission Medway's home care in six zones, each with a prime and a "
-        "supplementary provider, with rurality-banded rates and paid travel time.",
+        summary="Re-commission Medway's home care by zone, each zone with a prime provider and "
+        "supplementary providers, with rurality-banded rates and paid travel time.",
         status=ProgrammeStatus.ACTIVE,
         start_date=dt.date(2025, 3, 1),
         target_date=dt.date(2026, 11, 1),

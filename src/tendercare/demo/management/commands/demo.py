@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.table import Table
 
+from tendercare.core.errors import DomainError
 from tendercare.demo import county, people
 from tendercare.organisations.queries import organisation_by_name
 
@@ -30,17 +31,28 @@ class Command(BaseCommand):
         if organisation_by_name("Medway Council") is not None:
             console.print("The demo county is already loaded (use --reset to rebuild).")
         else:
-            with console.status("Building the demo county") as status:
-                summary = county.build(
-                    as_of=as_of,
-                    with_geography=not options["no_geography"],
-                    progress=lambda message: status.update(message),
-                )
+            try:
+                with console.status("Building the demo county") as status:
+                    summary = county.build(
+                        as_of=as_of,
+                        with_geography=not options["no_geography"],
+                        progress=lambda message: status.update(message),
+                    )
+            except DomainError as exc:
+                raise CommandError(str(exc)) from exc
+            home, live = summary.procurements
             console.print(
                 f"Demo county built as of {summary.as_of:%d %B %Y}: {summary.organisations} "
                 f"organisations ({summary.providers} providers), {summary.contracts} contracts "
                 f"({summary.joint_contracts} joint), {summary.novations} novations, "
                 f"{summary.programmes} programmes. {summary.geography}"
+            )
+            console.print(
+                f"Procurements: {home} home care in Medway, completed ({summary.bidders} "
+                f"bidders, {summary.bids} bids, {summary.awards} awards, "
+                f"{summary.award_contracts} new contracts in the register); {live} community "
+                f"health services, live in dialogue. Interest registered: {summary.interests}. "
+                "Each bidder has an account bids.<organisation> with the demo password."
             )
         table = Table(title=f"Demo sign-in accounts (password for all: {people.DEMO_PASSWORD})")
         for column in ("Username", "Role", "Organisation"):
