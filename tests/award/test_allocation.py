@@ -1,13 +1,14 @@
-"""The pure rules: roles in rank order, standstill over weekends and bank holidays, letters."""
+"""The pure rules: roles in rank order, contract references, letters."""
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tendercare.award import allocation
-from tendercare.core.calendar import is_working_day, working_days_between
+from tendercare.procurement import routes
 
 
 def test_zone_gets_a_prime_then_n_supplementary_in_rank_order():
@@ -37,26 +38,19 @@ def test_roles_never_exceed_bids_or_places(count, zone, supplementary):
         assert all(r == "supplementary" for r in roles[1:])
 
 
-def test_standstill_skips_christmas_bank_holidays_and_the_weekend():
-    # Friday 18 December 2026: 21-24 Dec are days 1-4; 25 Dec (Christmas), 26-27 (weekend) and
-    # 28 Dec (Boxing Day substitute) do not count; 29-31 Dec are 5-7; 1 Jan is New Year's Day,
-    # 2-3 Jan the weekend; Monday 4 January 2027 is the eighth working day.
-    starts, ends = allocation.standstill(dt.date(2026, 12, 18))
-    assert starts == dt.date(2026, 12, 21)
-    assert ends == dt.date(2027, 1, 4)
-
-
-def test_standstill_across_an_ordinary_weekend():
-    starts, ends = allocation.standstill(dt.date(2026, 3, 4))  # a Wednesday
-    assert (starts, ends) == (dt.date(2026, 3, 5), dt.date(2026, 3, 16))
-
-
-@given(st.dates(dt.date(2024, 1, 1), dt.date(2028, 11, 30)))
-def test_standstill_is_always_eight_working_days(issued):
-    starts, ends = allocation.standstill(issued)
-    assert working_days_between(issued, ends) == 8
-    assert is_working_day(starts) and is_working_day(ends)
-    assert issued < starts <= ends
+def test_the_award_app_never_counts_the_standstill_itself():
+    """One count in the code base: the award app reads the route's rule (Act s.51, PSR
+    regulation 12, in procurement/routes.py) and never counts working days itself."""
+    award = Path(allocation.__file__).parent
+    counting = [
+        path.name
+        for path in award.rglob("*.py")
+        if "add_working_days" in path.read_text(encoding="utf-8")
+        or "working_days_between" in path.read_text(encoding="utf-8")
+    ]
+    assert counting == []
+    assert not hasattr(allocation, "standstill")
+    assert "add_working_days(" in Path(routes.__file__).read_text(encoding="utf-8")
 
 
 def test_contract_references_name_the_lot_and_role():
@@ -86,8 +80,23 @@ def test_unsuccessful_letter_gives_own_and_winning_scores_but_not_the_winner():
         procurement_title="Home care",
         outcomes=[allocation.LotOutcome("Lot 1: North", None, own, best)],
         standstill_ends=dt.date(2027, 1, 4),
+        standstill_rule=routes.PSR_STANDSTILL.description,
     )
     assert "Outcome of your bid" in body
     assert "Total: 70.00" in body and "Total: 89.60" in body
     assert "ranked 3" in body
     assert "4 January 2027" in body
+
+
+def test_letter_states_the_routes_standstill_rule():
+    body = allocation.letter_body(
+        provider_name="Coastline Care",
+        procurement_reference="HC-1",
+        procurement_title="Home care",
+        outcomes=[allocation.LotOutcome("Lot 1: North", allocation.SOLE, None, None)],
+        standstill_ends=dt.date(2026, 12, 31),
+        standstill_rule=routes.ACT_STANDSTILL.description,
+    )
+    assert "ends on 31 December 2026" in body
+    assert "beginning with the day the UK6 contract award notice is published" in body
+    assert "s.51" in body

@@ -267,3 +267,123 @@ def test_proposal_from_evaluation_uses_its_ranking(procurement, bids, commission
     )
     assert [a.role for a in awards] == ["prime", "supplementary", "supplementary"]
     assert awards[0].bid == bids.zone_bids[3]  # the lowest banded rates
+
+
+# --- the route's rules: one standstill count, routes without standstill ----------------------
+
+
+def _as_route(procurement, route, regime, state):
+    procurement.route, procurement.regime, procurement.state = route, regime, state
+    procurement.save()
+    return procurement
+
+
+def _propose_both(procurement, bids, results, by):
+    for lot, key in ((bids.zone, "zone"), (bids.line, "line")):
+        services.award_propose(procurement=procurement, lot=lot, ranked_bids=results[key], by=by)
+
+
+def test_letters_state_the_routes_rule(issued, bidders):
+    body = Letter.objects.get(procurement=issued, provider=bidders[0]).body
+    assert "beginning with the day the UK6 contract award notice is published" in body
+
+
+def test_psr_direct_award_a_is_confirmed_from_evaluation_with_its_award_notice(
+    procurement, bids, results, commissioner
+):
+    _as_route(procurement, "psr_direct_a", "psr2023", State.EVALUATION)
+    _propose_both(procurement, bids, results, commissioner)
+    with pytest.raises(DomainError, match="no standstill period.*confirm the award directly"):
+        services.letters_issue(procurement=procurement, by=commissioner, summaries=[])
+    assert not Letter.objects.exists() and not Notice.objects.exists()
+    contracts = services.award_confirm(
+        procurement=procurement,
+        by=commissioner,
+        today=dt.date(2027, 1, 5),
+        start_date=dt.date(2027, 4, 1),
+    )
+    assert len(contracts) == 4
+    assert contracts[0].procurement_route == "psr_direct_a"
+    procurement.refresh_from_db()
+    assert procurement.state == State.CONTRACTED
+    assert procurement.standstill_starts is None and procurement.standstill_ends is None
+    notice = Notice.objects.get(procurement=procurement)
+    assert notice.code == "psr_award"
+    assert timezone.localtime(notice.published_at).date() == dt.date(2027, 1, 5)
+    assert {a["supplier"] for a in notice.body["awards"]} == {
+        b.provider.name for b in (bids.zone_bids[:3] + bids.line_bids[:1])
+    }
+    assert list(
+        StateChange.objects.filter(procurement=procurement)
+        .order_by("at", "id")
+        .values_list("from_state", "to_state")
+    )[-2:] == [("evaluation", "awarded"), ("awarded", "contracted")]
+
+
+def test_psr_direct_award_b_confirm_refused_outside_evaluation_with_the_lifecycle_message(
+    procurement, bids, results, commissioner
+):
+    _as_route(procurement, "psr_direct_b", "psr2023", State.EVALUATION)
+    _propose_both(procurement, bids, results, commissioner)
+    procurement.state = State.ROUTE_DECIDED
+    procurement.save()
+    with pytest.raises(DomainError, match="cannot award. Allowed now: .*start evaluation"):
+        services.award_confirm(procurement=procurement, by=commissioner)
+    assert not Contract.objects.filter(reference__startswith="HC-2026-01").exists()
+
+
+def test_confirm_before_letters_on_a_standstill_route_says_issue_them(proposed, commissioner):
+    with pytest.raises(DomainError, match="Issue the letters first") as refused:
+        services.award_confirm(procurement=proposed, by=commissioner, today=dt.date(2027, 6, 1))
+    assert "s.51" in str(refused.value)
+    assert "Allowed now: publish the intention to award" in str(refused.value)
+
+
+def test_letters_need_the_state_the_lifecycle_allows(procurement, bids, results, commissioner):
+    procurement.state = State.EVALUATION  # an open procedure moderates before the letters
+    procurement.save()
+    _propose_both(procurement, bids, results, commissioner)
+    with pytest.raises(DomainError, match="Allowed now: start moderation"):
+        services.letters_issue(procurement=procurement, by=commissioner, summaries=[])
+    assert not Letter.objects.exists() and not Notice.objects.exists()
+
+
+def test_act_direct_award_issues_letters_from_evaluation(procurement, bids, results, commissioner):
+    _as_route(procurement, "direct_award", "pa2023", State.EVALUATION)
+    _propose_both(procurement, bids, results, commissioner)
+    services.letters_issue(
+        procurement=procurement,
+        by=commissioner,
+        summaries=results["zone"] + results["line"],
+        issued_on=dt.date(2026, 3, 4),  # a Wednesday: 4-6, 9-13 March are the 8 days
+    )
+    procurement.refresh_from_db()
+    assert procurement.state == State.INTENTION_TO_AWARD
+    assert (procurement.standstill_starts, procurement.standstill_ends) == (
+        dt.date(2026, 3, 4),
+        dt.date(2026, 3, 13),
+    )
+
+
+def test_psr_competitive_award_records_the_award_notice_after_standstill(
+    proposed, results, commissioner
+):
+    _as_route(proposed, "psr_competitive", "psr2023", State.MODERATION)
+    services.letters_issue(
+        procurement=proposed,
+        by=commissioner,
+        summaries=results["zone"] + results["line"],
+        issued_on=dt.date(2026, 12, 18),
+    )
+    services.award_confirm(procurement=proposed, by=commissioner, today=dt.date(2027, 1, 5))
+    codes = list(Notice.objects.filter(procurement=proposed).values_list("code", flat=True))
+    assert sorted(codes) == ["psr_award", "psr_intention"]
+
+
+def test_awards_are_proposed_only_during_evaluation(procurement, bids, results, commissioner):
+    procurement.state = State.BIDS_CLOSED
+    procurement.save()
+    with pytest.raises(DomainError, match="during evaluation or moderation"):
+        services.award_propose(
+            procurement=procurement, lot=bids.zone, ranked_bids=results["zone"], by=commissioner
+        )

@@ -1,11 +1,12 @@
-"""Who gets which role on a lot, the standstill dates and the letters' assessment summaries.
+"""Who gets which role on a lot, contract references and the letters' assessment summaries.
 Pure: no Django, so the rules are property-tested on their own.
 
 Roles: a geographical zone (home care) has a prime provider and up to N supplementary providers
 in rank order (N set on the procurement); any other lot has one sole provider.
 
-Standstill: 8 working days (weekends and England and Wales bank holidays left out) counted from
-the day after the letters are issued; the award can be confirmed from the next day on.
+Standstill is not counted here: the route's rule in tendercare.procurement.routes is the only
+count (Act s.51: beginning with the day of the UK6 notice; PSR regulation 12: beginning the day
+after the intention to award). The procurement app sets the dates when the notice is recorded.
 """
 
 from __future__ import annotations
@@ -14,17 +15,17 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tendercare.core.calendar import add_working_days
-
 SOLE = "sole"
 PRIME = "prime"
 SUPPLEMENTARY = "supplementary"
 
-STANDSTILL_WORKING_DAYS = 8
-STANDSTILL_RULE = (
-    "8 working days from the day after the letters are issued (weekends and England and Wales "
-    "bank holidays do not count); the award can be confirmed the day after the standstill ends"
+NO_STANDSTILL = (
+    "this route has no standstill period (Provider Selection Regime direct award "
+    "processes A and B), so the award is confirmed without letters and the contract award "
+    "notice is published with it"
 )
+# The name award/queries.py reads for a route without a standstill.
+STANDSTILL_RULE = NO_STANDSTILL
 
 
 def roles_for(count: int, *, zone: bool, supplementary: int) -> list[str]:
@@ -34,11 +35,6 @@ def roles_for(count: int, *, zone: bool, supplementary: int) -> list[str]:
     if not zone:
         return [SOLE]
     return [PRIME] + [SUPPLEMENTARY] * min(count - 1, max(supplementary, 0))
-
-
-def standstill(issued_on: dt.date) -> tuple[dt.date, dt.date]:
-    """(first day, last day) of the standstill for letters issued on `issued_on`."""
-    return add_working_days(issued_on, 1), add_working_days(issued_on, STANDSTILL_WORKING_DAYS)
 
 
 def contract_reference(
@@ -110,9 +106,11 @@ def letter_body(
     procurement_title: str,
     outcomes: list[LotOutcome],
     standstill_ends: dt.date,
+    standstill_rule: str,
 ) -> str:
     """The letter's text. It names only the addressee and gives the highest-ranked bid's scores
-    (not its bidder, not its price), as the assessment summary should."""
+    (not its bidder, not its price), as the assessment summary should. `standstill_rule` is the
+    route's rule in words (routes.Standstill.description)."""
     successful = any(o.role for o in outcomes)
     lines = [
         f"To: {provider_name}",
@@ -142,8 +140,8 @@ def letter_body(
             lines.extend(_scores_lines(outcome.winner))
         lines.append("")
     lines += [
-        f"The standstill period ends on {standstill_ends.day} {standstill_ends:%B %Y}. It is "
-        f"{STANDSTILL_WORKING_DAYS} working days, leaving out weekends and bank holidays.",
+        f"The standstill period ends on {standstill_ends.day} {standstill_ends:%B %Y}. "
+        f"The rule: {standstill_rule}. Weekends and bank holidays do not count.",
         "You may make representations to us before it ends. We will not confirm the award "
         "until the standstill has ended and every representation has had a response.",
     ]

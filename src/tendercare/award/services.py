@@ -1,11 +1,16 @@
 """Writes for the award stage: propose awards, issue letters (standstill starts), record
 representations and responses, confirm the award (contracts created in the register, the old
-ones marked with history kept). Each function is one transaction and is audited."""
+ones marked with history kept). Each function is one transaction and is audited.
+
+The procurement's state moves only through procurement.services (its lifecycle), and the
+standstill is counted only by the route's rule in procurement.routes, applied when the notice
+that starts it is recorded. Routes without a standstill (PSR direct award A and B) have no
+letters: the award is confirmed straight from evaluation and the PSR contract award notice is
+recorded with it."""
 
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 from decimal import Decimal
 
 from django.db import transaction
@@ -21,13 +26,18 @@ from tendercare.contracts.models import (
 )
 from tendercare.core.audit import Auditor, snapshot
 from tendercare.core.errors import DomainError
-from tendercare.procurement.models import Lot, Notice, Procurement, Regime, State, StateChange
+from tendercare.procurement import lifecycle
+from tendercare.procurement import routes as r
+from tendercare.procurement import services as procurement_services
+from tendercare.procurement.models import Lot, Notice, Procurement, Regime, State
 
 from . import allocation, queries
 from .models import Award, Letter, Representation
 
 # States from which the award can no longer be changed.
 CLOSED_STATES = (State.AWARDED, State.CONTRACTED, State.CANCELLED)
+# Awards are proposed once evaluation has started, before the letters go.
+PROPOSING_STATES = (State.EVALUATION, State.MODERATION)
 CONTRACT_TERM_YEARS = 3
 
 
@@ -51,39 +61,31 @@ def _check_open(procurement: Procurement) -> None:
         )
 
 
-def _transition(
+def _standstill(procurement: Procurement) -> r.Standstill | None:
+    """The route's standstill rule (None for a route without one, or no route yet)."""
+    return r.route(procurement.route).standstill if procurement.route else None
+
+
+def _route_name(procurement: Procurement) -> str:
+    return r.route(procurement.route).name if procurement.route else "A procurement with no route"
+
+
+def _require(procurement: Procurement, action: str, *, first: str = "") -> None:
+    """The lifecycle's refusal, word for word, after `first` when there is more to say."""
+    try:
+        lifecycle.require(procurement.state, procurement.route, action)
+    except lifecycle.IllegalAction as exc:
+        raise DomainError(f"{first} {exc}".strip()) from None
+
+
+def _move(
     procurement: Procurement, to: str, *, by, note: str, today: dt.date | None = None
 ) -> Procurement:
-    """Move the procurement through the procurement app's state machine when it has one;
-    otherwise record the change here, with its StateChange row and audit entry."""
-    if procurement.state == to:
-        return procurement
-    try:
-        from tendercare.procurement import services as procurement_services
-    except ImportError:
-        procurement_services = None
-    transition = getattr(procurement_services, "procurement_transition", None)
-    if transition is not None:
-        params = inspect.signature(transition).parameters
-        key = next((k for k in ("to", "to_state", "state", "new_state") if k in params), None)
-        if key is not None:
-            kwargs = {"procurement": procurement, key: to, "by": by}
-            if "note" in params:
-                kwargs["note"] = note
-            if "today" in params and today is not None:
-                kwargs["today"] = today
-            transition(**kwargs)
-            procurement.refresh_from_db()
-            return procurement
-    before = snapshot(procurement)
-    change = StateChange.objects.create(
-        procurement=procurement, from_state=procurement.state, to_state=to, note=note, by=by
+    """Move the procurement through the procurement app's state machine; a refusal stands."""
+    procurement_services.procurement_transition(
+        procurement=procurement, to_state=to, by=by, note=note, today=today
     )
-    procurement.state = to
-    procurement.save(update_fields=["state"])
-    auditor = Auditor(by=by)
-    auditor.created(change, summary=note)
-    auditor.updated(procurement, before=before, summary=f"State: {State(to).label}")
+    procurement.refresh_from_db()
     return procurement
 
 
@@ -107,6 +109,11 @@ def award_propose(*, procurement: Procurement, lot: Lot, ranked_bids, by, passed
         raise DomainError(f"{lot} is not a lot of {procurement.reference}")
     _check_bids_closed(procurement)
     _check_open(procurement)
+    if procurement.state not in PROPOSING_STATES and procurement.standstill_starts is None:
+        raise DomainError(
+            f"{procurement.reference} is {procurement.get_state_display().lower()}: awards are "
+            "proposed during evaluation or moderation"
+        )
     if procurement.standstill_starts is not None:
         raise DomainError(
             "The letters have been issued and the standstill has started: the proposed "
@@ -174,9 +181,10 @@ def letters_issue(
     *, procurement: Procurement, by, summaries=None, issued_on: dt.date | None = None
 ) -> list:
     """One letter to every bidder, successful or not, with its own scores against the
-    highest-ranked bid's (never another bidder's name or price). Starts the standstill
-    (8 working days), publishes the intention-to-award notice (PSR) or the contract award
-    notice UK6 (Procurement Act) and moves the procurement to intention to award.
+    highest-ranked bid's (never another bidder's name or price). Records the notice that
+    starts the route's standstill (UK6 under the Act, the intention to award under the PSR),
+    whose dates the procurement app sets by the route's rule, and moves the procurement to
+    intention to award. Routes without a standstill have no letters: confirm the award.
 
     `summaries`: evaluation results (objects with bid, quality, price, social_value, total,
     rank and optionally excluded_reason); when None they come from evaluation if it exists."""
@@ -187,6 +195,15 @@ def letters_issue(
             f"The letters for {procurement.reference} were issued already; the standstill ends "
             f"on {_long(procurement.standstill_ends)}"
         )
+    rule = _standstill(procurement)
+    if rule is None:
+        raise DomainError(
+            f"{_route_name(procurement)} has no standstill period, so there are no "
+            "intention-to-award letters: confirm the award directly"
+            if procurement.route
+            else "Decide the route first: its standstill rule says when the letters can go"
+        )
+    _require(procurement, "intend_award")
     awards = list(queries.awards_for(procurement).filter(status=Award.Status.PROPOSED))
     if not awards:
         raise DomainError("Propose the awards before issuing the letters")
@@ -205,7 +222,7 @@ def letters_issue(
 
     auditor = Auditor(by=by)
     with transaction.atomic():
-        _publish_award_notice(procurement, awards, issued_on=issued_on, by=by)
+        _publish_standstill_notice(procurement, rule, awards, issued_on=issued_on, by=by)
         ends = procurement.standstill_ends
         letters = []
         for provider, provider_bids in sorted(providers.items(), key=lambda p: p[0].name):
@@ -236,11 +253,12 @@ def letters_issue(
                     procurement_title=procurement.title,
                     outcomes=outcomes,
                     standstill_ends=ends,
+                    standstill_rule=rule.description,
                 ),
             )
             auditor.created(letter, summary="Letter issued")
             letters.append(letter)
-        _transition(
+        _move(
             procurement,
             State.INTENTION_TO_AWARD,
             by=by,
@@ -250,19 +268,8 @@ def letters_issue(
     return letters
 
 
-def _publish_award_notice(procurement: Procurement, awards, *, issued_on: dt.date, by) -> Notice:
-    """The notice that starts the standstill: the intention to award (PSR) or the contract
-    award notice UK6 (Act). Recorded through the procurement app, which sets the standstill by
-    the route's rule (Act s.51: 8 working days beginning with the notice day; PSR regulation 12:
-    8 working days after the day after). Without that rule (no route, or a route with no
-    standstill) the plain rule here applies: 8 working days after the day of issue."""
-    psr = procurement.regime == Regime.PROVIDER_SELECTION
-    code = "psr_intention" if psr else "UK6"
-    title = "Notice of intention to award" if psr else "Contract award notice"
-    published_at = timezone.now()
-    if issued_on != timezone.localdate():
-        published_at = timezone.make_aware(dt.datetime.combine(issued_on, dt.time(9, 0)))
-    body = {
+def _awards_body(awards) -> dict:
+    return {
         "awards": [
             {
                 "lot": a.lot.number,
@@ -274,31 +281,31 @@ def _publish_award_notice(procurement: Procurement, awards, *, issued_on: dt.dat
             for a in awards
         ],
     }
-    try:
-        from tendercare.procurement.services import notice_record
-    except ImportError:
-        notice_record = None
-    if notice_record is not None:
-        notice = notice_record(
+
+
+def _published_at(day: dt.date) -> dt.datetime:
+    if day == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+
+
+def _publish_standstill_notice(
+    procurement: Procurement, rule: r.Standstill, awards, *, issued_on: dt.date, by
+) -> Notice:
+    """The notice that starts the standstill (rule.trigger_notice: UK6 under the Act, the
+    intention to award under the PSR), recorded through procurement.services.notice_record,
+    which sets the standstill dates by the route's rule. If that notice was recorded already
+    (by hand, on the procurement's notices page) its standstill stands."""
+    notice = procurement.notices.filter(code=rule.trigger_notice).order_by("published_at").first()
+    if notice is None or procurement.standstill_ends is None:
+        notice = procurement_services.notice_record(
             procurement=procurement,
-            code=code,
-            title=title,
-            published_at=published_at,
-            body=body,
+            code=rule.trigger_notice,
+            published_at=_published_at(issued_on),
+            body=_awards_body(awards),
             by=by,
         )
         procurement.refresh_from_db()
-    else:
-        notice = Notice.objects.create(
-            procurement=procurement, code=code, title=title, published_at=published_at, body=body
-        )
-        Auditor(by=by).created(notice, summary=f"{code} published")
-    if procurement.standstill_ends is None:
-        before = snapshot(procurement)
-        starts, ends = allocation.standstill(issued_on)
-        procurement.standstill_starts, procurement.standstill_ends = starts, ends
-        procurement.save(update_fields=["standstill_starts", "standstill_ends"])
-        Auditor(by=by).updated(procurement, before=before, summary=f"Standstill ends {_long(ends)}")
     notice.body = {
         **notice.body,
         "standstill_starts": procurement.standstill_starts.isoformat(),
@@ -316,6 +323,7 @@ def representation_record(
     if procurement.standstill_starts is None:
         raise DomainError("Representations are recorded after the letters have been issued")
     _check_open(procurement)
+    _require(procurement, "make_representation")
     if not text.strip():
         raise DomainError("Enter the representation")
     if not procurement.letters.filter(provider=provider).exists():
@@ -377,25 +385,37 @@ def award_confirm(
     start_date: dt.date | None = None,
     end_date: dt.date | None = None,
 ) -> list[Contract]:
-    """Confirm the proposed awards once the standstill has ended and every representation has a
-    response: creates a contract in the register for each award and marks the contracts the
-    procurement replaces (expired, or being recommissioned until the new ones start)."""
+    """Confirm the proposed awards: creates a contract in the register for each award and marks
+    the contracts the procurement replaces (expired, or recommissioning until the new ones
+    start). A route with a standstill needs the letters first, the standstill ended and every
+    representation answered; a route without one (PSR direct award A and B) is confirmed from
+    evaluation. Under the PSR the contract award notice is recorded with the award."""
     today = today or timezone.localdate()
     _check_open(procurement)
-    if procurement.standstill_ends is None:
-        raise DomainError("Issue the letters first: the standstill has not started")
-    if today <= procurement.standstill_ends:
-        raise DomainError(
-            f"The standstill period ends on {_long(procurement.standstill_ends)}: the award can "
-            f"be confirmed from {_long(procurement.standstill_ends + dt.timedelta(days=1))}"
-        )
-    waiting = list(procurement.representations.filter(response=""))
-    if waiting:
-        names = ", ".join(sorted({r.provider.name for r in waiting}))
-        raise DomainError(
-            f"Respond to every representation before confirming the award (waiting: {names}; "
-            f"the standstill ended on {_long(procurement.standstill_ends)})"
-        )
+    rule = _standstill(procurement)
+    if rule is not None:
+        if procurement.state != State.INTENTION_TO_AWARD or procurement.standstill_ends is None:
+            first = (
+                f"Issue the letters first: {_route_name(procurement)} has a standstill "
+                f"({rule.description}) that must end before the award."
+            )
+            _require(procurement, "award", first=first)
+            raise DomainError(first)
+        if today <= procurement.standstill_ends:
+            raise DomainError(
+                f"The standstill period ends on {_long(procurement.standstill_ends)}: the award "
+                f"can be confirmed from "
+                f"{_long(procurement.standstill_ends + dt.timedelta(days=1))}"
+            )
+        waiting = list(procurement.representations.filter(response=""))
+        if waiting:
+            names = ", ".join(sorted({r.provider.name for r in waiting}))
+            raise DomainError(
+                f"Respond to every representation before confirming the award (waiting: "
+                f"{names}; the standstill ended on {_long(procurement.standstill_ends)})"
+            )
+    else:
+        _require(procurement, "award")
     awards = list(
         queries.awards_for(procurement)
         .filter(status=Award.Status.PROPOSED)
@@ -466,14 +486,23 @@ def award_confirm(
                 notes=f"{old.notes}\n{note}".strip(),
                 by=by,
             )
-        _transition(
+        _move(
             procurement,
             State.AWARDED,
             by=by,
-            note="Award confirmed after standstill",
+            note="Award confirmed after standstill" if rule else "Award confirmed (no standstill)",
             today=today,
         )
-        _transition(
+        if procurement.regime == Regime.PROVIDER_SELECTION:
+            # PSR regulations 7 to 11: the contract award notice follows every award.
+            procurement_services.notice_record(
+                procurement=procurement,
+                code=r.PSR_AWARD,
+                published_at=_published_at(today),
+                body={**_awards_body(awards), "contracts": [c.reference for c in contracts]},
+                by=by,
+            )
+        _move(
             procurement,
             State.CONTRACTED,
             by=by,
