@@ -8,6 +8,11 @@ Decisions worth knowing:
   is the mean of the individual scores unless a moderator records a consensus score.
 - A rejected price clarification excludes the bid from ranking (lot_results says why); the bid
   row itself is left to the bidding app.
+- The procurement's state follows procurement.lifecycle, moved only through procurement.services:
+  scoring is allowed only in evaluation ('score'), consensus scores only in moderation
+  ('moderate'). The first score after the bid deadline closes bids and starts evaluation; the
+  first consensus score (once every expected score is in) or the quality lock starts
+  moderation where the route has it. Anything else is refused with the lifecycle's message.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ from django.utils import timezone
 
 from tendercare.core.audit import Auditor, snapshot
 from tendercare.core.errors import DomainError, NotAllowed
-from tendercare.procurement.models import Procurement, Question, State, StateChange
+from tendercare.procurement import lifecycle
+from tendercare.procurement import services as procurement_services
+from tendercare.procurement.models import Procurement, Question, State
 
 from . import queries, rules, scoring
 from .models import Assignment, Conflict, Declaration, ModeratedScore, PriceClarification, Score
@@ -82,31 +89,74 @@ def _require_scored_question(question: Question, bid) -> None:
         raise DomainError("That bid is not open for evaluation")
 
 
-def _move(*, procurement: Procurement, to_state: str, by, note: str) -> None:
-    """Move the procurement's state, through the procurement app's lifecycle when it has one."""
+def _lifecycle_refusal(procurement: Procurement, action: str) -> str | None:
     try:
-        from tendercare.procurement.services import procurement_transition
-    except ImportError:
-        procurement_transition = None
-    if procurement_transition is not None:
-        try:
-            with transaction.atomic():
-                procurement_transition(procurement=procurement, to_state=to_state, by=by, note=note)
-        except (DomainError, TypeError):
-            # The lifecycle refused (or differs): the evaluation write still stands.
-            pass
-        return
-    before = snapshot(procurement)
-    StateChange.objects.create(
-        procurement=procurement,
-        from_state=procurement.state,
-        to_state=to_state,
-        note=note,
-        by=by if getattr(by, "is_authenticated", False) else None,
+        lifecycle.require(procurement.state, procurement.route, action)
+    except lifecycle.IllegalAction as exc:
+        return str(exc)
+    return None
+
+
+def _require_action(procurement: Procurement, action: str) -> None:
+    refusal = _lifecycle_refusal(procurement, action)
+    if refusal:
+        raise DomainError(refusal)
+
+
+def _require_evaluating(procurement: Procurement) -> None:
+    """Evaluation or moderation: where scores are locked and prices checked."""
+    if _lifecycle_refusal(procurement, "score") and _lifecycle_refusal(procurement, "moderate"):
+        _require_action(procurement, "moderate" if procurement.route else "score")
+
+
+def _move(procurement: Procurement, to_state: str, *, by, note: str) -> None:
+    """Move the procurement through the procurement app's lifecycle; a refusal is raised."""
+    procurement_services.procurement_transition(
+        procurement=procurement, to_state=to_state, by=by, note=note
     )
-    procurement.state = to_state
-    procurement.save(update_fields=["state"])
-    Auditor(by=by).updated(procurement, before=before, summary=note)
+    procurement.refresh_from_db()
+
+
+def _start_evaluation(procurement: Procurement, *, evaluator) -> None:
+    """The first score after the bid deadline closes bids (if still open) and starts evaluation,
+    as the system: the evaluator does not run the procurement. Elsewhere 'score' must be
+    allowed by the lifecycle, or its message is raised (e.g. during dialogue)."""
+    procurement.refresh_from_db()
+    if procurement.state in (State.PUBLISHED, State.BIDS_CLOSED) and queries.deadline_passed(
+        procurement
+    ):
+        if procurement.state == State.PUBLISHED:
+            procurement_services.close_bids(procurement=procurement, by=None)
+        _move(
+            procurement,
+            State.EVALUATION,
+            by=None,
+            note=f"Evaluation started: first score recorded by {evaluator}",
+        )
+    _require_action(procurement, "score")
+
+
+def _missing_scores(procurement: Procurement) -> list:
+    return [r for r in queries.moderation_rows_all(procurement) if r.expected and not r.complete]
+
+
+def _start_moderation(procurement: Procurement, *, by, note: str) -> None:
+    """From evaluation to moderation, where the route has it, once every expected score is in
+    (evaluators score only during evaluation)."""
+    procurement.refresh_from_db()
+    if procurement.state != State.EVALUATION:
+        return
+    if "start_moderation" not in lifecycle.allowed_actions(procurement.state, procurement.route):
+        return
+    missing = _missing_scores(procurement)
+    if missing:
+        example = missing[0]
+        raise DomainError(
+            "Moderation starts once every evaluator has scored: "
+            f"{len(missing)} bid and question pair(s) still need scores (for example "
+            f"{example.question.number} for {example.bid.provider})"
+        )
+    _move(procurement, State.MODERATION, by=by, note=note)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,6 +245,7 @@ def score_record(*, bid, question: Question, evaluator, score, rationale: str) -
     _require_scored_question(question, bid)
     value = _score(score, question.scale)
     rationale = _text(rationale, "Write the rationale for your score")
+    _start_evaluation(procurement, evaluator=evaluator)
     auditor = Auditor(by=evaluator)
     existing = Score.objects.filter(bid=bid, question=question, evaluator=evaluator).first()
     if existing:
@@ -208,13 +259,6 @@ def score_record(*, bid, question: Question, evaluator, score, rationale: str) -
             bid=bid, question=question, evaluator=evaluator, score=value, rationale=rationale
         )
         auditor.created(record, summary=f"Scored {question.number}")
-    if procurement.state in (State.PUBLISHED, State.DIALOGUE, State.BIDS_CLOSED):
-        _move(
-            procurement=procurement,
-            to_state=State.EVALUATION,
-            by=None,
-            note="Evaluation started: first score recorded",
-        )
     return record
 
 
@@ -239,6 +283,8 @@ def moderation_record(*, bid, question: Question, score, reason: str, by) -> Mod
         )
     value = _score(score, question.scale)
     reason = _text(reason, "Give the reason for the consensus score")
+    _start_moderation(procurement, by=by, note="Moderation started")
+    _require_action(procurement, "moderate")
     auditor = Auditor(by=by)
     existing = ModeratedScore.objects.filter(bid=bid, question=question).first()
     if existing:
@@ -252,13 +298,6 @@ def moderation_record(*, bid, question: Question, score, reason: str, by) -> Mod
             bid=bid, question=question, score=value, reason=reason, moderated_by=by
         )
         auditor.created(record, summary=f"Moderated {question.number}")
-    if procurement.state == State.EVALUATION:
-        _move(
-            procurement=procurement,
-            to_state=State.MODERATION,
-            by=by,
-            note="Moderation started",
-        )
     return record
 
 
@@ -269,6 +308,7 @@ def quality_lock(*, procurement: Procurement, by) -> Procurement:
     _require_manager(by, procurement, "lock quality scores")
     _require_open(procurement)
     _require_unlocked(procurement)
+    _require_evaluating(procurement)
     rows = queries.moderation_rows_all(procurement)
     if not rows:
         raise DomainError("There are no bids to evaluate")
@@ -292,6 +332,9 @@ def quality_lock(*, procurement: Procurement, by) -> Procurement:
         )
     if problems:
         raise DomainError("Quality cannot be locked yet: " + "; ".join(problems))
+    # Locked scores end individual scoring: where the route moderates, moderation (and the
+    # intention to award after it) comes next.
+    _start_moderation(procurement, by=by, note="Moderation started: quality scores locked")
     before = snapshot(procurement)
     procurement.quality_locked_at = timezone.now()
     procurement.save(update_fields=["quality_locked_at"])
@@ -304,6 +347,7 @@ def price_clarification_record(*, bid, explanation: str, outcome: str, by) -> Pr
     procurement = bid.lot.procurement
     _require_manager(by, procurement, "record price clarifications")
     _require_open(procurement)
+    _require_evaluating(procurement)
     if not procurement.quality_locked_at:
         raise DomainError("Prices open after quality scores are locked")
     if bid.provider_id in queries.conflicted_provider_ids(by, procurement):
