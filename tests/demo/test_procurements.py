@@ -4,6 +4,7 @@ import datetime as dt
 
 import jsonschema
 import pytest
+from django.urls import reverse
 
 from tendercare.award import ocds
 from tendercare.award.models import Award, Letter, Representation
@@ -20,7 +21,7 @@ from tendercare.evaluation.models import (
     PriceClarification,
     Score,
 )
-from tendercare.organisations.models import Organisation, Role
+from tendercare.organisations.models import Organisation, Role, User
 from tendercare.procurement.models import Lot, Procurement, Route, State
 
 AS_OF = dt.date(2026, 11, 23)
@@ -137,9 +138,30 @@ def test_completed_home_care_procurement(county_with_geography):
     assert not kent.filter(status=ContractStatus.RECOMMISSIONING).exists()
 
 
-def test_completed_procurement_publishes_valid_ocds(county_with_geography):
-    procurement = Procurement.objects.get(reference=HOME_CARE_REFERENCE)
-    package = ocds.release_package(procurement)
+def test_demo_procurements_open_for_their_people_and_publish_ocds(county_with_geography, client):
+    home = Procurement.objects.get(reference=HOME_CARE_REFERENCE)
+    live = Procurement.objects.get(reference=COMMUNITY_REFERENCE)
+    pages = [
+        ("commissioner", reverse("procurement:detail", args=[home.pk])),
+        ("commissioner", reverse("award:detail", args=[home.reference])),
+        ("procurement", reverse("evaluation:results", args=[home.pk])),
+        ("procurement", reverse("evaluation:report", args=[home.pk])),
+        ("procurement", reverse("evaluation:moderation", args=[home.pk])),
+        ("lay.evaluator", reverse("evaluation:worklist")),
+        ("provider", reverse("award:letter", args=[home.reference])),
+        ("icb.commissioner", reverse("procurement:detail", args=[live.pk])),
+        ("icb.commissioner", reverse("bidding:clarifications")),
+        ("bids.downs-therapy-partners", reverse("bidding:opportunity", args=[live.reference])),
+    ]
+    for username, url in pages:
+        client.force_login(User.objects.get(username=username))
+        response = client.get(url)
+        assert response.status_code == 200, (username, url)
+    client.logout()
+    assert client.get(f"/api/v1/procurements/{home.reference}/ocds").status_code == 200
+
+    # The completed procurement's OCDS package builds, validates and compiles.
+    package = ocds.release_package(home)
     assert [r["tag"] for r in package["releases"]][-1] == ["contract"]
     validator = jsonschema.Draft4Validator(
         ocds.patched_release_schema(), format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
@@ -152,7 +174,7 @@ def test_completed_procurement_publishes_valid_ocds(county_with_geography):
     assert ocds.dumps(package)
 
 
-def test_live_competitive_flexible_procurement_is_in_dialogue(quick_county):
+def test_live_procurement_in_dialogue_and_quick_build_without_zones(quick_county):
     procurement = Procurement.objects.get(reference=COMMUNITY_REFERENCE)
     assert procurement.owner.name == "NHS Kent and Medway Integrated Care Board"
     assert procurement.programme.name == "Community services re-procurement"
@@ -175,15 +197,14 @@ def test_live_competitive_flexible_procurement_is_in_dialogue(quick_county):
     assert not Bid.objects.filter(lot__procurement=procurement).exists()
     assert not Award.objects.filter(lot__procurement=procurement).exists()
 
-
-def test_without_geography_the_home_care_lots_have_no_locality(quick_county):
-    procurement = Procurement.objects.get(reference=HOME_CARE_REFERENCE)
-    assert procurement.state == State.CONTRACTED
-    assert not procurement.lots.filter(locality__isnull=False).exists()
-    # Service-line lots have one sole provider each.
-    assert set(
-        Award.objects.filter(lot__procurement=procurement).values_list("role", flat=True)
-    ) == {Award.Role.SOLE}
+    # Without the geography the home care lots have no locality, so they cannot be zones
+    # (lot_add refuses a zone without one): service-line lots with one sole provider each.
+    home = Procurement.objects.get(reference=HOME_CARE_REFERENCE)
+    assert home.state == State.CONTRACTED
+    assert not home.lots.filter(locality__isnull=False).exists()
+    assert set(Award.objects.filter(lot__procurement=home).values_list("role", flat=True)) == {
+        Award.Role.SOLE
+    }
     assert quick_county.procurements == [HOME_CARE_REFERENCE, COMMUNITY_REFERENCE]
     assert quick_county.bidders == 12
     assert Interest.objects.count() == quick_county.interests

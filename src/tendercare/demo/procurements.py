@@ -474,7 +474,7 @@ def _home_care(*, as_of, orgs, users, contracts, rng, bidders: _Bidders) -> Proc
     procurement = procurement_services.procurement_create(
         owner=medway,
         reference=HOME_CARE_REFERENCE,
-        title="Home care in Medway from November 2026",
+        title="Home care in Medway, four zones",
         estimated_value=estimated,
         by=lead,
         programme=programme,

@@ -52,7 +52,8 @@ class Command(BaseCommand):
                 f"bidders, {summary.bids} bids, {summary.awards} awards, "
                 f"{summary.award_contracts} new contracts in the register); {live} community "
                 f"health services, live in dialogue. Interest registered: {summary.interests}. "
-                "Each bidder has an account bids.<organisation> with the demo password."
+                "Riverside Home Care bids as 'provider'; every other bidder has an account "
+                "bids.<organisation> (for example bids.castle-view-care) with the demo password."
             )
         table = Table(title=f"Demo sign-in accounts (password for all: {people.DEMO_PASSWORD})")
         for column in ("Username", "Role", "Organisation"):
