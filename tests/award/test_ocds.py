@@ -179,6 +179,20 @@ def test_no_awards_before_the_letters(proposed):
     assert "awards" not in ocds.dumps(package)
 
 
+def test_bidders_stay_unnamed_until_the_intention_to_award(proposed, bids):
+    # Bids are closed and evaluated, awards proposed, but no letters yet.
+    text = ocds.dumps(ocds.release_package(proposed))
+    assert "tenderers" not in text
+    for bid in bids.zone_bids:
+        assert bid.provider.name not in text
+
+
+def test_bidders_are_named_once_letters_are_sent(issued, bids):
+    package = ocds.release_package(issued)
+    tender = package["releases"][1]["tender"]
+    assert {t["name"] for t in tender["tenderers"]} >= {b.provider.name for b in bids.zone_bids}
+
+
 def test_draft_is_not_published(procurement):
     procurement.state = State.DRAFT
     procurement.save()

@@ -3,7 +3,8 @@
 compiled release (ocdskit, with the shipped schema: no download).
 
 Only organisations appear (buyer, procuring entity, tenderers, suppliers): never a person's
-name or any user data. Nothing sealed: tenderers appear only after the bid deadline, prices only
+name or any user data. Nothing sealed: tenderers appear only once the intention to award is
+published (never while bids are sealed or being evaluated), prices only
 on awards (and contracts), awards only once the letters have been issued.
 
 OCID_PREFIX is a placeholder: a real publisher registers its own prefix with the Open
@@ -257,7 +258,11 @@ def release_package(
         published_at = first_notice.published_at if first_notice else procurement.created_at
     date = max(date, published_at)
     closed = queries.bids_closed(procurement)
-    if closed:
+    letters = list(procurement.letters.order_by("sent_at"))
+    # Who bid is commercially sensitive while the evaluation runs: bidders are named only once
+    # the intention to award is published (letters sent), as a contract award notice would.
+    disclose_tenderers = closed and bool(letters)
+    if disclose_tenderers:
         for org in queries.bidders(procurement):
             parties.add(org, "tenderer")
     cancelled = procurement.state == State.CANCELLED
@@ -272,13 +277,12 @@ def release_package(
                 procurement,
                 lots,
                 status="cancelled" if cancelled else "active",
-                with_tenderers=closed,
+                with_tenderers=disclose_tenderers,
             ),
         )
     )
 
     awards = list(queries.awards_for(procurement))
-    letters = list(procurement.letters.order_by("sent_at"))
     if not (closed and awards and letters and procurement.standstill_ends):
         return _package(procurement, releases, uri, published_date)
 
