@@ -104,6 +104,10 @@ def can_manage(user, procurement: Procurement) -> bool:
     return bool(rules.can_manage_procurement(user, procurement))
 
 
+def can_read_internal(user, procurement: Procurement) -> bool:
+    return bool(rules.can_read_internal_record(user, procurement))
+
+
 def can_create(user) -> bool:
     return bool(rules.may_create_procurements(user))
 

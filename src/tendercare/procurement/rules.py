@@ -39,6 +39,8 @@ def is_evaluator(user):
 
 
 can_manage_procurement = is_procurement_staff & owns_procurement
+# The route decision and its rationale are the buyer's internal record, not tender documents.
+can_read_internal_record = sees_owner_family & owns_procurement
 may_create_procurements = is_procurement_staff
 
 rules.add_perm("procurement.change_procurement", can_manage_procurement)

@@ -189,6 +189,8 @@ def stage_set(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def route_advisor(request, pk: int):
     procurement = _procurement(request, pk)
+    if not queries.can_read_internal(request.user, procurement):
+        raise Http404("No such page")  # bidders and evaluators do not see the buyer's reasoning
     advice = None
     decide = None
     if request.method == "POST":
