@@ -377,3 +377,15 @@ def test_every_write_is_audited(make_bid, provider_user, lot):
     assert "Bid saved" in actions
     assert "Bid submitted" in actions
     assert any(s.startswith("Document") for s in actions)
+
+
+def test_past_actions_are_checked_against_the_deadlines_of_their_moment(
+    procurement, lot, provider_user
+):
+    """Imports and the demo record what a provider did earlier: `at` is checked, not the clock."""
+    before = procurement.bid_deadline - dt.timedelta(days=1)
+    after = procurement.bid_deadline + dt.timedelta(minutes=1)
+    assert services.interest_register(procurement=procurement, by=provider_user, at=before)
+    with pytest.raises(DomainError, match="late bids cannot be accepted"):
+        services.bid_start(lot=lot, by=provider_user, at=after)
+    assert timezone.now() < procurement.bid_deadline

@@ -105,9 +105,11 @@ def _require_open(procurement: Procurement, *, now: dt.datetime | None = None) -
         )
 
 
-def interest_register(*, procurement: Procurement, by) -> Interest:
+def interest_register(*, procurement: Procurement, by, at: dt.datetime | None = None) -> Interest:
+    """`at` is when the provider acted (default now): imports and the demo record past actions,
+    checked against the deadlines as they stood then."""
     org = _require_provider(by)
-    _require_open(procurement)
+    _require_open(procurement, now=at)
     existing = procurement.interests.filter(provider_id=org).first()
     if existing:
         return existing
@@ -122,11 +124,13 @@ def interest_register(*, procurement: Procurement, by) -> Interest:
 # Clarifications ----------------------------------------------------------------------------
 
 
-def clarification_ask(*, procurement: Procurement, question: str, by) -> Clarification:
+def clarification_ask(
+    *, procurement: Procurement, question: str, by, at: dt.datetime | None = None
+) -> Clarification:
     org = _require_provider(by)
-    _require_open(procurement)
+    _require_open(procurement, now=at)
     deadline = _current(procurement).clarification_deadline
-    if deadline and timezone.now() >= deadline:
+    if deadline and (at or timezone.now()) >= deadline:
         raise DomainError(
             f"Clarification questions closed at {queries.format_moment(deadline)}; "
             "you can still read the published answers"
@@ -181,12 +185,12 @@ def _own_bid(bid: Bid, by) -> None:
         raise NotAllowed("You can only change your own organisation's bids")
 
 
-def bid_start(*, lot: Lot, by) -> Bid:
+def bid_start(*, lot: Lot, by, at: dt.datetime | None = None) -> Bid:
     """The provider's bid for a lot: a new draft, or the one already started (a withdrawn bid
     becomes a draft again)."""
     org = _require_provider(by)
     procurement = lot.procurement
-    _require_open(procurement)
+    _require_open(procurement, now=at)
     auditor = Auditor(by=by)
     with transaction.atomic():
         if not queries.has_interest(org, procurement):
@@ -231,13 +235,20 @@ def _band_label(band: str) -> str:
     return "Total price" if band == "total" else f"{dict(PRICING_BANDS)[band]} hourly rate"
 
 
-def bid_save(*, bid: Bid, answers: dict | None = None, prices: dict | None = None, by) -> Bid:
+def bid_save(
+    *,
+    bid: Bid,
+    answers: dict | None = None,
+    prices: dict | None = None,
+    by,
+    at: dt.datetime | None = None,
+) -> Bid:
     """Save answers ({question id: text}) and prices ({band or "total": amount}). An empty
     answer or price clears it. A change to a submitted bid returns it to draft: the provider
     must submit again before the deadline."""
     _own_bid(bid, by)
     lot = bid.lot
-    _require_open(lot.procurement)
+    _require_open(lot.procurement, now=at)
     if bid.status not in (Bid.Status.DRAFT, Bid.Status.SUBMITTED):
         raise DomainError(f"This bid is {bid.get_status_display().lower()}; start it again")
     answers = answers or {}

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -30,7 +28,6 @@ from tendercare.bidding import services as bidding_services
 from tendercare.contracts import services as contract_services
 from tendercare.contracts.models import Contract, ContractStatus, ServiceGroup
 from tendercare.core import calendar
-from tendercare.core.audit import Auditor
 from tendercare.core.errors import DomainError
 from tendercare.evaluation import queries as evaluation_queries
 from tendercare.evaluation import services as evaluation_services
@@ -82,37 +79,6 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 def _first_of_month_on_or_after(day: dt.date) -> dt.date:
     return day if day.day == 1 else _months(day.replace(day=1), 1)
-
-
-@contextmanager
-def _bidding_window(procurement: Procurement) -> Iterator[None]:
-    """Let the demo's bidders act before a deadline that, on the wall clock, has passed.
-
-    interest_register, clarification_ask, bid_start and bid_save (bidding/services.py) take no
-    `now=` and refuse once timezone.now() is past the published deadlines, as they must for real
-    bidders. The demo's procurements are dated relative to `as_of`, so their bidders act "in the
-    past". While they do, the published deadlines are lifted with a queryset update, and put
-    back exactly as published afterwards; bid_submit(at=...) records the historical submission
-    times. Both steps leave an audit event. Demo generator only: nothing else does this."""
-    published = {
-        "bid_deadline": procurement.bid_deadline,
-        "clarification_deadline": procurement.clarification_deadline,
-    }
-    as_text = {name: moment.isoformat() for name, moment in published.items()}
-    auditor = Auditor(by=None)
-    Procurement.objects.filter(pk=procurement.pk).update(
-        bid_deadline=None, clarification_deadline=None
-    )
-    auditor.event(
-        procurement,
-        summary="Demo generator: published deadlines lifted while the demo's bidders act "
-        "(the bidding services read the wall clock and the demo is dated in the past)",
-        data=as_text,
-    )
-    yield
-    Procurement.objects.filter(pk=procurement.pk).update(**published)
-    procurement.refresh_from_db()
-    auditor.event(procurement, summary="Demo generator: published deadlines restored", data=as_text)
 
 
 # --- people -----------------------------------------------------------------------------------
@@ -587,41 +553,48 @@ def _home_care(*, as_of, orgs, users, contracts, rng, bidders: _Bidders) -> Proc
     # Bidding: interest, clarification questions (answered and published to all), bids.
     bidder_orgs = {name: orgs[name] for name, *_ in HOME_CARE_BIDDERS}
     bids = []
-    with _bidding_window(procurement):
-        for name, *_ in HOME_CARE_BIDDERS:
-            bidding_services.interest_register(
-                procurement=procurement, by=bidders.user(bidder_orgs[name])
+    # The bidders act in the past (the demo is dated relative to as_of): each service is told
+    # when, and checks that moment against the published deadlines.
+    interest_at = _at(published_on + dt.timedelta(days=2), 10)
+    questions_at = _at(published_on + dt.timedelta(days=5), 11)
+    for name, *_ in HOME_CARE_BIDDERS:
+        bidding_services.interest_register(
+            procurement=procurement, by=bidders.user(bidder_orgs[name]), at=interest_at
+        )
+    for name, question, answer in CLARIFICATIONS:
+        clarification = bidding_services.clarification_ask(
+            procurement=procurement,
+            question=question,
+            by=bidders.user(bidder_orgs[name]),
+            at=questions_at,
+        )
+        bidding_services.clarification_answer(
+            clarification=clarification, answer=answer, publish=True, by=lead
+        )
+    for name, lot_numbers, _, rate in HOME_CARE_BIDDERS:
+        org = bidder_orgs[name]
+        user = bidders.user(org)
+        base = Decimal(rate)
+        for number in lot_numbers:
+            lot = lots[number]
+            submitted = deadline - dt.timedelta(
+                days=rng.randint(0, 6), hours=rng.randint(1, 20), minutes=rng.randint(0, 59)
             )
-        for name, question, answer in CLARIFICATIONS:
-            clarification = bidding_services.clarification_ask(
-                procurement=procurement, question=question, by=bidders.user(bidder_orgs[name])
+            bid = bidding_services.bid_start(lot=lot, by=user, at=submitted)
+            prices = _rates(rng, base)
+            if (name, number) == ABNORMALLY_LOW:
+                prices = dict(ABNORMALLY_LOW_RATES)
+            bidding_services.bid_save(
+                bid=bid,
+                answers={
+                    str(q.pk): f"{org.name}, {lot.title}: {ANSWERS[q.number]}"
+                    for q in questions.values()
+                },
+                prices=prices,
+                by=user,
+                at=submitted,
             )
-            bidding_services.clarification_answer(
-                clarification=clarification, answer=answer, publish=True, by=lead
-            )
-        for name, lot_numbers, _, rate in HOME_CARE_BIDDERS:
-            org = bidder_orgs[name]
-            user = bidders.user(org)
-            base = Decimal(rate)
-            for number in lot_numbers:
-                lot = lots[number]
-                bid = bidding_services.bid_start(lot=lot, by=user)
-                prices = _rates(rng, base)
-                if (name, number) == ABNORMALLY_LOW:
-                    prices = dict(ABNORMALLY_LOW_RATES)
-                bidding_services.bid_save(
-                    bid=bid,
-                    answers={
-                        str(q.pk): f"{org.name}, {lot.title}: {ANSWERS[q.number]}"
-                        for q in questions.values()
-                    },
-                    prices=prices,
-                    by=user,
-                )
-                submitted = deadline - dt.timedelta(
-                    days=rng.randint(0, 6), hours=rng.randint(1, 20), minutes=rng.randint(0, 59)
-                )
-                bids.append(bidding_services.bid_submit(bid=bid, by=user, at=submitted))
+            bids.append(bidding_services.bid_submit(bid=bid, by=user, at=submitted))
 
     # Evaluation. (The questions come back with their lots and criterion, which the scoring
     # checks read for every score.)
@@ -986,17 +959,19 @@ def _community(*, as_of, orgs, users, contracts, bidders: _Bidders) -> Procureme
     procurement_services.stage_set(
         procurement=procurement, stage="Selection: conditions of participation", by=lead
     )
-    with _bidding_window(procurement):
-        for name in COMMUNITY_INTEREST:
-            bidding_services.interest_register(procurement=procurement, by=bidders.user(orgs[name]))
-        for name, question, answer in COMMUNITY_CLARIFICATIONS:
-            clarification = bidding_services.clarification_ask(
-                procurement=procurement, question=question, by=bidders.user(orgs[name])
+    acted_at = _at(published_on + dt.timedelta(days=3), 10)
+    for name in COMMUNITY_INTEREST:
+        bidding_services.interest_register(
+            procurement=procurement, by=bidders.user(orgs[name]), at=acted_at
+        )
+    for name, question, answer in COMMUNITY_CLARIFICATIONS:
+        clarification = bidding_services.clarification_ask(
+            procurement=procurement, question=question, by=bidders.user(orgs[name]), at=acted_at
+        )
+        if answer:
+            bidding_services.clarification_answer(
+                clarification=clarification, answer=answer, publish=True, by=lead
             )
-            if answer:
-                bidding_services.clarification_answer(
-                    clarification=clarification, answer=answer, publish=True, by=lead
-                )
     procurement_services.procurement_transition(
         procurement=procurement,
         to_state=State.DIALOGUE,
