@@ -430,6 +430,8 @@ EXPECTED = {
     "procurement:price_formula POST": "302 403 403 403 403 403 404 200 200 200 403 404 403",
     "procurement:publish GET": "302 403 403 403 403 403 404 200 200 200 403 404 403",
     "procurement:publish POST": "302 403 403 403 403 403 404 200 200 200 403 404 403",
+    "procurement:invite GET": "302 403 403 403 403 403 404 200 200 200 403 404 403",
+    "procurement:invite POST": "302 403 403 403 403 403 404 200 200 200 403 404 403",
     "bidding:opportunities GET": "302 200 200 200 200 200 200 200 200 200 200 200 200",
     "bidding:opportunities POST": "302 405 405 405 405 405 405 405 405 405 405 405 405",
     "bidding:register GET": "200 302 302 302 302 302 302 302 302 302 302 302 302",

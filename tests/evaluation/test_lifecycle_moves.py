@@ -104,10 +104,13 @@ def test_a_route_without_moderation_scores_and_locks_in_evaluation(
 ):
     _set(declared, route="psr_direct_c", regime="psr2023", state=State.EVALUATION)
     score_all(bids, model, [evaluator, second_evaluator])
-    with pytest.raises(DomainError, match="so you cannot moderate scores"):
-        services.moderation_record(
-            bid=bids[0], question=model["q1"], score=3, reason="Agreed", by=commissioner
-        )
+    # No moderation state on a direct route: a consensus score is recorded during evaluation
+    # (so a flagged spread can be settled) and the procurement stays in evaluation.
+    services.moderation_record(
+        bid=bids[0], question=model["q1"], score=3, reason="Agreed", by=commissioner
+    )
+    declared.refresh_from_db()
+    assert declared.state == State.EVALUATION
     services.quality_lock(procurement=declared, by=commissioner)
     declared.refresh_from_db()
     assert declared.state == State.EVALUATION and declared.quality_locked_at is not None

@@ -48,12 +48,26 @@ def test_finished_procurements_allow_nothing():
 @pytest.mark.parametrize(
     "route", [r.DIRECT_AWARD, r.PSR_DIRECT_A, r.PSR_DIRECT_B, r.PSR_DIRECT_C, r.PSR_MOST_SUITABLE]
 )
-def test_direct_routes_skip_bidding(route):
+def test_direct_routes_never_publish_but_invite_an_offer(route):
     reachable = lc.reachable_states(route)
-    assert not reachable & {lc.PUBLISHED, lc.DIALOGUE, lc.BIDS_CLOSED, lc.MODERATION}
+    assert not reachable & {lc.DIALOGUE, lc.MODERATION}
     with pytest.raises(lc.IllegalAction):
         lc.require(lc.ROUTE_DECIDED, route, "publish")
     assert lc.perform(lc.ROUTE_DECIDED, route, "start_evaluation") == lc.EVALUATION
+    state = lc.perform(lc.ROUTE_DECIDED, route, "invite_offer")
+    assert state == lc.PUBLISHED
+    assert "submit_bid" in lc.allowed_actions(state, route)
+    state = lc.perform(state, route, "close_bids")
+    assert lc.perform(state, route, "start_evaluation") == lc.EVALUATION
+    # No moderation state on these routes: a flagged spread is moderated during evaluation.
+    assert "moderate" in lc.allowed_actions(lc.EVALUATION, route)
+
+
+@pytest.mark.parametrize("route", [r.OPEN, r.COMPETITIVE_FLEXIBLE, r.PSR_COMPETITIVE])
+def test_competitive_routes_cannot_invite_a_direct_offer(route):
+    with pytest.raises(lc.IllegalAction):
+        lc.require(lc.ROUTE_DECIDED, route, "invite_offer")
+    assert "moderate" not in lc.allowed_actions(lc.EVALUATION, route)
 
 
 @pytest.mark.parametrize("route", [r.PSR_DIRECT_A, r.PSR_DIRECT_B])

@@ -191,6 +191,15 @@ def award_rows(procurement: Procurement) -> dict[int, list[dict]]:
     return rows
 
 
+def has_standstill(procurement: Procurement) -> bool:
+    """False for a route without a standstill (PSR direct award A and B): no letters, the
+    award is confirmed straight from evaluation. Without a route the default rule applies."""
+    try:
+        return not procurement.route or routes.route(procurement.route).standstill is not None
+    except ValueError:
+        return True
+
+
 def standstill_rule(procurement: Procurement) -> str:
     """The standstill rule in words: the route's (Act s.51 or PSR regulation 12), else ours."""
     try:

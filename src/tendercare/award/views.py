@@ -82,6 +82,7 @@ def _page(request, procurement, *, status=200, **overrides):
         "confirm_form": confirm_form,
         "error": overrides.get("error"),
         "standstill_rule": queries.standstill_rule(procurement),
+        "has_standstill": queries.has_standstill(procurement),
         "contract_url": contract_url,
         "history_url": history_url,
     }

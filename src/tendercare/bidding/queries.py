@@ -10,13 +10,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from tendercare.organisations.models import Role
 from tendercare.organisations.queries import organisation_family
 from tendercare.organisations.rules import is_commissioning_staff, is_provider_user
-from tendercare.procurement.models import Criterion, Lot, Procurement, Question, State
+from tendercare.procurement import routes as procurement_routes
+from tendercare.procurement.models import (
+    Criterion,
+    Lot,
+    OfferInvitation,
+    Procurement,
+    Question,
+    State,
+)
 
 from .models import Bid, BidDocument, Clarification, Interest, PriceLine
 
@@ -78,8 +86,31 @@ def opportunities(user) -> QuerySet[Procurement]:
         return Procurement.objects.none()
     return (
         Procurement.objects.filter(state__in=OPEN_STATES)
+        .filter(_direct_visible_q(user))
         .select_related("owner")
         .order_by("bid_deadline", "reference")
+    )
+
+
+DIRECT_ROUTES = sorted(procurement_routes.DIRECT_ROUTES)
+
+
+def _direct_visible_q(user) -> Q:
+    """A direct route (no competition) is for the invited providers and the owner's staff."""
+    invited = OfferInvitation.objects.filter(
+        procurement=OuterRef("pk"), provider_id=_provider_org_id(user) or 0
+    )
+    own = Q(owner_id__in=organisation_family(user.organisation)) if user.organisation_id else Q()
+    if is_commissioning_staff(user) or user.role == Role.COUNCILLOR:
+        return ~Q(route__in=DIRECT_ROUTES) | own
+    return ~Q(route__in=DIRECT_ROUTES) | Q(Exists(invited))
+
+
+def is_invited(organisation_id: int | None, procurement: Procurement) -> bool:
+    return bool(organisation_id) and (
+        OfferInvitation.objects.filter(
+            procurement=procurement, provider_id=organisation_id
+        ).exists()
     )
 
 
@@ -91,7 +122,13 @@ def procurement_for(user, reference: str) -> Procurement | None:
     procurement = Procurement.objects.select_related("owner").filter(reference=reference).first()
     if procurement is None:
         return None
-    if procurement.state in PUBLIC_STATES or is_owner_staff(user, procurement):
+    if is_owner_staff(user, procurement):
+        return procurement
+    if procurement.route in procurement_routes.DIRECT_ROUTES:
+        # No open competition: only the invited providers read it on the bidding pages.
+        if procurement.state in PUBLIC_STATES and is_invited(_provider_org_id(user), procurement):
+            return procurement
+    elif procurement.state in PUBLIC_STATES:
         return procurement
     if user.role == Role.COUNCILLOR and procurement.owner_id in organisation_family(
         user.organisation

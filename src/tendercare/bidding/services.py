@@ -15,6 +15,7 @@ from tendercare.core.errors import DomainError, NotAllowed
 from tendercare.organisations import services as org_services
 from tendercare.organisations.models import Organisation, ProviderLocation, Role
 from tendercare.organisations.queries import organisation_by_name, username_taken
+from tendercare.procurement import queries as procurement_queries
 from tendercare.procurement.models import PRICING_BANDS, Lot, Procurement
 
 from . import documents, queries
@@ -105,10 +106,22 @@ def _require_open(procurement: Procurement, *, now: dt.datetime | None = None) -
         )
 
 
+DIRECT_REFUSAL = "This is a direct award: only invited providers can make an offer"
+
+
+def _require_invited(procurement: Procurement, organisation_id: int) -> None:
+    """On a direct route only the providers invited to make an offer take part."""
+    if procurement_queries.is_direct(procurement) and not procurement_queries.is_invited(
+        procurement, organisation_id
+    ):
+        raise DomainError(DIRECT_REFUSAL)
+
+
 def interest_register(*, procurement: Procurement, by, at: dt.datetime | None = None) -> Interest:
     """`at` is when the provider acted (default now): imports and the demo record past actions,
     checked against the deadlines as they stood then."""
     org = _require_provider(by)
+    _require_invited(procurement, org)
     _require_open(procurement, now=at)
     existing = procurement.interests.filter(provider_id=org).first()
     if existing:
@@ -128,6 +141,7 @@ def clarification_ask(
     *, procurement: Procurement, question: str, by, at: dt.datetime | None = None
 ) -> Clarification:
     org = _require_provider(by)
+    _require_invited(procurement, org)
     _require_open(procurement, now=at)
     deadline = _current(procurement).clarification_deadline
     if deadline and (at or timezone.now()) >= deadline:
@@ -190,6 +204,7 @@ def bid_start(*, lot: Lot, by, at: dt.datetime | None = None) -> Bid:
     becomes a draft again)."""
     org = _require_provider(by)
     procurement = lot.procurement
+    _require_invited(procurement, org)
     _require_open(procurement, now=at)
     auditor = Auditor(by=by)
     with transaction.atomic():
@@ -248,6 +263,7 @@ def bid_save(
     must submit again before the deadline."""
     _own_bid(bid, by)
     lot = bid.lot
+    _require_invited(lot.procurement, bid.provider_id)
     _require_open(lot.procurement, now=at)
     if bid.status not in (Bid.Status.DRAFT, Bid.Status.SUBMITTED):
         raise DomainError(f"This bid is {bid.get_status_display().lower()}; start it again")
@@ -327,6 +343,7 @@ def bid_submit(*, bid: Bid, by, at: dt.datetime | None = None) -> Bid:
     _own_bid(bid, by)
     at = at or timezone.now()
     procurement = bid.lot.procurement
+    _require_invited(procurement, bid.provider_id)
     _require_open(procurement, now=at)
     if bid.status not in (Bid.Status.DRAFT, Bid.Status.SUBMITTED):
         raise DomainError(f"This bid is {bid.get_status_display().lower()}; start it again")
@@ -368,6 +385,7 @@ def bid_document_add(*, bid: Bid, uploaded_file, by) -> BidDocument:
     """Check size, type (extension and content) and name, then store it with its SHA-256.
     Nothing is written when a check fails."""
     _own_bid(bid, by)
+    _require_invited(bid.lot.procurement, bid.provider_id)
     _require_open(bid.lot.procurement)
     if bid.status not in (Bid.Status.DRAFT, Bid.Status.SUBMITTED):
         raise DomainError(f"This bid is {bid.get_status_display().lower()}; start it again")

@@ -305,3 +305,24 @@ class PublishForm(GovukForm):
         for part in PARTS:
             errors.extend(self[f"{name}-{part}"].errors)
         return errors
+
+
+class InviteOfferForm(PublishForm):
+    """A direct route: the provider(s) invited to make an offer and the offer deadline. The
+    choices (providers) come from the view."""
+
+    moments = {"offer_deadline": "Offer deadline"}
+
+    def __init__(self, *args, providers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["providers"] = forms.MultipleChoiceField(
+            choices=[(str(p.pk), p.name) for p in providers],
+            error_messages={
+                "required": "Choose the provider to invite to make an offer",
+                "invalid_choice": "Choose providers from the list",
+            },
+        )
+        self.providers = {str(p.pk): p for p in providers}
+
+    def chosen(self):
+        return [self.providers[pk] for pk in self.cleaned_data.get("providers", [])]

@@ -5,10 +5,19 @@ state and what is allowed.
 Competitive routes (open, competitive flexible, PSR competitive process):
     draft -> route_decided -> published [-> dialogue -> published ...] -> bids_closed
           -> evaluation -> moderation -> intention_to_award -> awarded -> contracted
-Direct routes with a standstill (Act direct award, PSR C, most suitable provider) skip bidding:
-    draft -> route_decided -> evaluation -> intention_to_award -> awarded -> contracted
+Direct routes never publish a tender notice; the authority invites the chosen provider(s) to
+make an offer instead ("invite_offer"), which reuses the bidding states: 'published' then means
+"open for offers from the invited providers only" (procurement.services.direct_offer_invite),
+with the offer sealed until its deadline like any bid. They have no moderation state: a flagged
+spread of scores is moderated during evaluation.
+Direct routes with a standstill (Act direct award, PSR C, most suitable provider):
+    draft -> route_decided -> published (offer invited) -> bids_closed -> evaluation
+          -> intention_to_award -> awarded -> contracted
 PSR A and B have no standstill:
-    draft -> route_decided -> evaluation -> awarded -> contracted
+    draft -> route_decided -> published (offer invited) -> bids_closed -> evaluation
+          -> awarded -> contracted
+route_decided -> evaluation stays open to direct routes (an offer already in hand, recorded
+outside Tendercare).
 Any state before award may be cancelled. During a standstill the authority may go back to
 evaluation to reconsider (PSR regulation 12(4)(d)(ii); the same is prudent under the Act).
 """
@@ -67,6 +76,7 @@ class Transition:
 ACTION_LABELS = {
     "decide_route": "decide the route",
     "publish": "publish the tender notice and open for bids",
+    "invite_offer": "invite the chosen providers to make an offer",
     "start_dialogue": "start dialogue or negotiation",
     "invite_final_tenders": "invite final tenders",
     "close_bids": "close bids",
@@ -129,7 +139,12 @@ def transitions(route: str) -> list[Transition]:
                 _t("invite_final_tenders", DIALOGUE, PUBLISHED),
             ]
     else:
-        steps.append(_t("start_evaluation", ROUTE_DECIDED, EVALUATION))
+        steps += [
+            _t("invite_offer", ROUTE_DECIDED, PUBLISHED),
+            _t("close_bids", PUBLISHED, BIDS_CLOSED),
+            _t("start_evaluation", BIDS_CLOSED, EVALUATION),
+            _t("start_evaluation", ROUTE_DECIDED, EVALUATION),
+        ]
         if rules.standstill:
             steps.append(_t("intend_award", EVALUATION, INTENTION_TO_AWARD))
     if rules.standstill:
@@ -156,6 +171,8 @@ def allowed_actions(state: str, route: str) -> list[str]:
             actions.append(action)
     if route and r.route(route).dialogue and state in (PUBLISHED, DIALOGUE):
         actions.append("set_stage")
+    if route and not r.route(route).competitive and state == EVALUATION:
+        actions.append("moderate")  # no moderation state: flagged spreads are settled here
     return actions
 
 

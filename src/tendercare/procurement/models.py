@@ -283,3 +283,28 @@ class Question(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.text[:60]}"
+
+
+class OfferInvitation(models.Model):
+    """A provider invited to make an offer on a direct route (Act direct award, PSR direct award
+    A, B or C, most suitable provider): only invited providers may bid."""
+
+    procurement = models.ForeignKey(
+        Procurement, on_delete=models.CASCADE, related_name="offer_invitations"
+    )
+    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["procurement", "provider__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procurement", "provider"], name="offer_invitation_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.procurement.reference}: {self.provider}"

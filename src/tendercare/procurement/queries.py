@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from tendercare.organisations.queries import organisation_family
+from tendercare.organisations.queries import organisation_family, providers
 from tendercare.organisations.rules import is_provider_user
 
 from . import evaluation_model as em
@@ -25,6 +25,7 @@ from .models import (
     Lot,
     LotBandVolume,
     Notice,
+    OfferInvitation,
     Procurement,
     Question,
     Requirement,
@@ -79,7 +80,14 @@ def procurements_visible_to(user) -> QuerySet[Procurement]:
         declared = Declaration.objects.filter(procurement=OuterRef("pk"), evaluator=user)
         return qs.filter(Exists(assigned), Exists(declared))
     if is_provider_user(user):
-        return qs.filter(_published_q())
+        # A direct route has no open competition: only the providers invited to make an
+        # offer see it.
+        invited = OfferInvitation.objects.filter(
+            procurement=OuterRef("pk"), provider_id=user.organisation_id
+        )
+        return qs.filter(_published_q()).filter(
+            ~Q(route__in=sorted(r.DIRECT_ROUTES)) | Q(Exists(invited))
+        )
     return Procurement.objects.none()
 
 
@@ -98,6 +106,30 @@ def procurement_by_reference(reference: str) -> Procurement | None:
 
 def procurement_list(user) -> QuerySet[Procurement]:
     return procurements_visible_to(user).prefetch_related("lots").order_by("-created_at")
+
+
+def is_direct(procurement: Procurement) -> bool:
+    """A route without competition: offers come only from invited providers."""
+    return procurement.route in r.DIRECT_ROUTES
+
+
+def offer_invitations_of(procurement: Procurement) -> QuerySet[OfferInvitation]:
+    return procurement.offer_invitations.select_related("provider", "invited_by")
+
+
+def invitable_providers() -> list:
+    """Providers in their own name (not merged into another), by name."""
+    return list(providers().filter(merged_into__isnull=True).order_by("name"))
+
+
+def invited_provider_ids(procurement: Procurement) -> set[int]:
+    return set(procurement.offer_invitations.values_list("provider_id", flat=True))
+
+
+def is_invited(procurement: Procurement, organisation_id: int | None) -> bool:
+    return bool(organisation_id) and (
+        procurement.offer_invitations.filter(provider_id=organisation_id).exists()
+    )
 
 
 def can_manage(user, procurement: Procurement) -> bool:

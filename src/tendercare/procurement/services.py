@@ -28,6 +28,7 @@ from .models import (
     Lot,
     LotBandVolume,
     Notice,
+    OfferInvitation,
     PriceFormula,
     Procurement,
     Question,
@@ -219,6 +220,11 @@ def procurement_transition(
     _require_manage(by, procurement)
     procurement.refresh_from_db()
     if to_state == State.PUBLISHED:
+        if procurement.route in r.DIRECT_ROUTES:
+            raise DomainError(
+                "Invite the provider to make an offer with the invitation form: it needs the "
+                "providers and the offer deadline"
+            )
         raise DomainError("Publish with the publish form: it needs the deadlines")
     if to_state == State.ROUTE_DECIDED and procurement.state == State.DRAFT:
         raise DomainError("Decide the route with the route advisor")
@@ -335,6 +341,88 @@ def procurement_publish(
             published_at=now,
         )
     return _notice(procurement, code=code, title="", body=body, by=by, published_at=now)
+
+
+# Routes where the law names one provider (the existing one under PSR A and C; the supplier a
+# Schedule 5 justification points to under the Act); B and most suitable may invite several.
+SINGLE_PROVIDER_ROUTES = frozenset({r.DIRECT_AWARD, r.PSR_DIRECT_A, r.PSR_DIRECT_C})
+
+
+@transaction.atomic
+def direct_offer_invite(
+    *,
+    procurement: Procurement,
+    providers: Iterable,
+    offer_deadline: dt.datetime,
+    by,
+    now: dt.datetime | None = None,
+) -> list[OfferInvitation]:
+    """A route without competition: invite the chosen provider(s) to make an offer. Records the
+    invitations, sets the bid deadline to the offer deadline (offers stay sealed until then),
+    records the UK5 transparency notice under the Act (the PSR has no notice at this point:
+    its notices come with the intention to award and the award) and moves the procurement to
+    'published', which on a direct route means open for offers from the invited only."""
+    _require_manage(by, procurement)
+    procurement.refresh_from_db()
+    now = now or timezone.now()
+    if procurement.route and procurement.route not in r.DIRECT_ROUTES:
+        raise DomainError(
+            f"{r.route(procurement.route).name} is competitive: publish the tender notice "
+            "instead of inviting providers"
+        )
+    _require(procurement, "invite_offer")
+    rules_ = r.route(procurement.route)
+    providers = list(dict.fromkeys(providers))
+    if not providers:
+        raise DomainError("Choose the provider to invite to make an offer")
+    if procurement.route in SINGLE_PROVIDER_ROUTES and len(providers) > 1:
+        raise DomainError(f"{rules_.name} is an award to one provider: choose one provider")
+    for provider in providers:
+        if provider.kind in provider.COMMISSIONER_KINDS or provider.merged_into_id:
+            raise DomainError(f"{provider} cannot be invited: it is not a provider in its own name")
+    if offer_deadline is None:
+        raise DomainError("Enter the offer deadline")
+    if offer_deadline <= now:
+        raise DomainError("The offer deadline must be in the future")
+    if not procurement.lots.exists():
+        raise DomainError("Add at least one lot before inviting an offer")
+    problems = queries.model_problems(procurement)
+    if problems:
+        raise DomainError(
+            "Fix the evaluation model before inviting an offer: "
+            + "; ".join(p.message for p in problems)
+        )
+    auditor = Auditor(by=by)
+    invitations = []
+    for provider in providers:
+        invitation = OfferInvitation.objects.create(
+            procurement=procurement,
+            provider=provider,
+            invited_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        auditor.created(invitation, summary=f"{provider} invited to make an offer")
+        invitations.append(invitation)
+    before = snapshot(procurement)
+    procurement.bid_deadline = offer_deadline
+    procurement.save(update_fields=["bid_deadline"])
+    auditor.updated(procurement, before=before, summary="Offer deadline set")
+    names = ", ".join(p.name for p in providers)
+    _record_state(procurement, State.PUBLISHED, by=by, note=f"Offer invited from {names}")
+    if rules_.publish_notice == "UK5":
+        _notice(
+            procurement,
+            code="UK5",
+            title="",
+            body={
+                "suppliers": [p.name for p in providers],
+                "offer_deadline": offer_deadline.isoformat(),
+                "legal_basis": rules_.legal_basis,
+                "lots": [lot.title for lot in procurement.lots.all()],
+            },
+            by=by,
+            published_at=now,
+        )
+    return invitations
 
 
 @transaction.atomic

@@ -18,4 +18,5 @@ urlpatterns = [
     path("<int:pk>/model/questions/new/", views.question_add, name="question_add"),
     path("<int:pk>/model/price/", views.price_formula, name="price_formula"),
     path("<int:pk>/publish/", views.publish, name="publish"),
+    path("<int:pk>/invite/", views.invite, name="invite"),
 ]

@@ -138,6 +138,8 @@ def procurement_detail(request, pk: int):
             stage_form=forms.StageForm(initial={"stage": procurement.stage}),
             can_set_stage="set_stage"
             in lifecycle.allowed_actions(procurement.state, procurement.route),
+            direct=queries.is_direct(procurement),
+            invitations=queries.offer_invitations_of(procurement),
         ),
     )
 
@@ -152,6 +154,8 @@ def procurement_transition(request, pk: int):
         return redirect("procurement:detail", procurement.pk)
     to_state = form.cleaned_data["to_state"]
     if to_state == State.PUBLISHED:
+        if queries.is_direct(procurement) and procurement.state == State.ROUTE_DECIDED:
+            return redirect("procurement:invite", procurement.pk)
         return redirect("procurement:publish", procurement.pk)
     try:
         services.procurement_transition(
@@ -525,5 +529,39 @@ def publish(request, pk: int):
             form=form,
             problems=queries.model_problems(procurement),
             route=r.ROUTES.get(procurement.route),
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite(request, pk: int):
+    """A direct route: invite the provider(s) to make an offer by a deadline."""
+    procurement = _manageable(request, _procurement(request, pk))
+    form = forms.InviteOfferForm(_data(request), providers=queries.invitable_providers())
+    if request.method == "POST" and form.is_valid():
+        invitations = _submit(
+            form,
+            lambda: services.direct_offer_invite(
+                procurement=procurement,
+                providers=form.chosen(),
+                offer_deadline=form.cleaned_data["offer_deadline"],
+                by=request.user,
+            ),
+        )
+        if invitations:
+            names = ", ".join(i.provider.name for i in invitations)
+            messages.success(request, f"Invited to make an offer: {names}")
+            return redirect("procurement:detail", procurement.pk)
+    return render(
+        request,
+        "procurement/invite.html",
+        _base(
+            request,
+            procurement,
+            form=form,
+            problems=queries.model_problems(procurement),
+            route=r.ROUTES.get(procurement.route),
+            invitations=queries.offer_invitations_of(procurement),
         ),
     )
