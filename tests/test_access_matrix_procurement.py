@@ -386,8 +386,9 @@ def forbidden(who, phase) -> set[str]:
 
 def _body(response) -> str:
     if getattr(response, "streaming", False):
+        # Reading to the end closes the response the way the test client does (without closing
+        # the database connection); a second close() here would close it on PostgreSQL.
         content = b"".join(response.streaming_content)
-        response.close()
     else:
         content = response.content
     return content.decode("utf-8", errors="replace")
