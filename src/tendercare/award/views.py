@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tendercare.core.errors import DomainError
+from tendercare.core.forms import run_service
 from tendercare.core.history import history_url
 
 from . import forms, queries, services
@@ -36,14 +37,6 @@ def _manageable(request, reference: str):
     if not queries.can_manage(request.user, procurement):
         raise PermissionDenied("You can read this award but not change it")
     return procurement
-
-
-def _submit(form, action):
-    try:
-        return action()
-    except DomainError as exc:
-        form.add_error(None, exc.message)
-        return None
 
 
 def _page(request, procurement, *, status=200, **overrides):
@@ -123,7 +116,7 @@ def propose(request, reference: str, number: int):
         return redirect("award:detail", procurement.reference)
     form = forms.RankingForm(request.POST, bids=queries.lot_bids(lot))
     if form.is_valid():
-        done = _submit(
+        done = run_service(
             form,
             lambda: services.award_propose(
                 procurement=procurement,
@@ -161,7 +154,7 @@ def representation_add(request, reference: str):
     procurement = _manageable(request, reference)
     form = forms.RepresentationForm(request.POST, providers=queries.letter_recipients(procurement))
     if form.is_valid():
-        done = _submit(
+        done = run_service(
             form,
             lambda: services.representation_record(
                 procurement=procurement,
@@ -186,7 +179,7 @@ def representation_respond(request, reference: str, pk: int):
         raise Http404("No such representation")
     form = forms.ResponseForm(request.POST, prefix=f"r{pk}")
     if form.is_valid():
-        done = _submit(
+        done = run_service(
             form,
             lambda: services.representation_respond(
                 representation=representation,
@@ -207,7 +200,7 @@ def confirm(request, reference: str):
     procurement = _manageable(request, reference)
     form = forms.ConfirmForm(request.POST)
     if form.is_valid():
-        contracts = _submit(
+        contracts = run_service(
             form,
             lambda: services.award_confirm(
                 procurement=procurement,

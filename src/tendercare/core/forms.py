@@ -77,3 +77,15 @@ class GovukForm(forms.Form):
         for part in PARTS:
             errors.extend(self[f"{name}-{part}"].errors)
         return errors
+
+
+def run_service(form, action):
+    """Run a service for a form; a broken rule (DomainError) becomes an error at the top of
+    the form and the result is None."""
+    from .errors import DomainError
+
+    try:
+        return action()
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return None

@@ -2,13 +2,9 @@
 
 from django import forms
 
+from tendercare.core.forms import GovukForm
+
 from .models import PriceClarification
-
-
-class GovukForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "%s")
-        super().__init__(*args, **kwargs)
 
 
 class DeclarationForm(GovukForm):

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tendercare.core.errors import DomainError
+from tendercare.core.forms import run_service
 from tendercare.core.history import history_url
 
 from . import forms, queries, scoring, services
@@ -21,14 +22,6 @@ from . import forms, queries, scoring, services
 
 def _procurement(request, pk: int):
     return get_object_or_404(queries.procurements_visible_to(request.user), pk=pk)
-
-
-def _submit(form, action):
-    try:
-        return action()
-    except DomainError as exc:
-        form.add_error(None, exc.message)
-        return None
 
 
 def _base(request, procurement, **extra):
@@ -101,7 +94,7 @@ def declare(request, pk: int):
     form = forms.DeclarationForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and not existing and form.is_valid():
         data = form.cleaned_data
-        done = _submit(
+        done = run_service(
             form,
             lambda: services.declaration_make(
                 procurement=procurement,
@@ -145,7 +138,7 @@ def score(request, pk: int, bid_id: int, question_id: int):
     )
     form = forms.ScoreForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        done = _submit(
+        done = run_service(
             form,
             lambda: services.score_record(
                 bid=task.bid,
@@ -186,7 +179,7 @@ def assignments(request, pk: int):
         if form.is_valid():
             question = next(q for q in questions if str(q.pk) == form.cleaned_data["question"])
             person = next(u for u in people if str(u.pk) == form.cleaned_data["evaluator"])
-            done = _submit(
+            done = run_service(
                 form,
                 lambda: services.assignment_add(
                     procurement=procurement, question=question, evaluator=person, by=request.user
@@ -258,7 +251,7 @@ def moderate(request, pk: int, bid_id: int, question_id: int):
         if not queries.can_manage(request.user, procurement):
             raise PermissionDenied("You can read this evaluation but not change it")
         if form.is_valid():
-            done = _submit(
+            done = run_service(
                 form,
                 lambda: services.moderation_record(
                     bid=row.bid,
@@ -321,7 +314,7 @@ def clarify(request, pk: int, bid_id: int):
         if not queries.can_manage(request.user, procurement):
             raise PermissionDenied("You can read this evaluation but not change it")
         if form.is_valid():
-            done = _submit(
+            done = run_service(
                 form,
                 lambda: services.price_clarification_record(
                     bid=row.bid,

@@ -10,20 +10,14 @@ import re
 from django import forms
 from django.utils import timezone
 
+from tendercare.core.forms import GovukForm
+
 from . import routes as r
 from .models import PRICING_BANDS, Criterion, Lot, PriceFormula, Question
 
 PARTS = ("day", "month", "year")
 TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 YES = [("yes", "Yes"), ("no", "No")]
-
-
-class GovukForm(forms.Form):
-    """Ids equal names, so error-summary links land on the field."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "%s")
-        super().__init__(*args, **kwargs)
 
 
 def _money(label, required=True):

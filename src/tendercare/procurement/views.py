@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from tendercare.contracts import queries as contract_queries
 from tendercare.core.errors import DomainError
+from tendercare.core.forms import run_service
 from tendercare.core.history import history_url
 from tendercare.geography import queries as geography_queries
 from tendercare.programmes import queries as programme_queries
@@ -35,15 +36,6 @@ def _manageable(request, procurement):
     if not queries.can_manage(request.user, procurement):
         raise PermissionDenied("You can read this procurement but not change it")
     return procurement
-
-
-def _submit(form, action):
-    """Run a service; a broken rule becomes an error at the top of the form."""
-    try:
-        return action()
-    except DomainError as exc:
-        form.add_error(None, exc.message)
-        return None
 
 
 def _base(request, procurement, **extra):
@@ -96,7 +88,7 @@ def procurement_create(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        procurement = _submit(
+        procurement = run_service(
             form,
             lambda: services.procurement_create(
                 owner=request.user.organisation,
@@ -207,7 +199,7 @@ def route_advisor(request, pk: int):
         decide = forms.DecideForm(request.POST, routes=routes)
         form = probe
         if decide.is_valid():
-            done = _submit(
+            done = run_service(
                 decide,
                 lambda: services.route_decide(
                     procurement=procurement,
@@ -281,7 +273,7 @@ def lots(request, pk: int):
     if request.method == "POST":
         _manageable(request, procurement)
         if form.is_valid():
-            lot = _submit(
+            lot = run_service(
                 form,
                 lambda: services.lot_add(
                     procurement=procurement,
@@ -329,7 +321,7 @@ def lot_edit(request, pk: int, lot_id: int):
     }
     form, localities = _lot_form(request, _data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        done = _submit(
+        done = run_service(
             form, lambda: services.lot_update(lot=lot, **_lot_args(request, form, localities))
         )
         if done:
@@ -350,7 +342,7 @@ def requirements(request, pk: int):
         _manageable(request, procurement)
         if form.is_valid():
             data = form.cleaned_data
-            requirement = _submit(
+            requirement = run_service(
                 form,
                 lambda: services.requirement_add(
                     procurement=procurement,
@@ -407,7 +399,7 @@ def criterion_add(request, pk: int):
     form = forms.CriterionForm(_data(request), parents=[(str(c.pk), c.name) for c in criteria])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        criterion = _submit(
+        criterion = run_service(
             form,
             lambda: services.criterion_add(
                 procurement=procurement,
@@ -443,7 +435,7 @@ def question_add(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         criterion = _pick(criteria, data["criterion"])
-        question = criterion and _submit(
+        question = criterion and run_service(
             form,
             lambda: services.question_add(
                 criterion=criterion,
@@ -481,7 +473,7 @@ def price_formula(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = _submit(
+        done = run_service(
             form,
             lambda: services.price_formula_set(
                 procurement=procurement,
@@ -508,7 +500,7 @@ def publish(request, pk: int):
     form = forms.PublishForm(_data(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        notice = _submit(
+        notice = run_service(
             form,
             lambda: services.procurement_publish(
                 procurement=procurement,
@@ -540,7 +532,7 @@ def invite(request, pk: int):
     procurement = _manageable(request, _procurement(request, pk))
     form = forms.InviteOfferForm(_data(request), providers=queries.invitable_providers())
     if request.method == "POST" and form.is_valid():
-        invitations = _submit(
+        invitations = run_service(
             form,
             lambda: services.direct_offer_invite(
                 procurement=procurement,

@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
-from tendercare.core.errors import DomainError
+from tendercare.core.forms import run_service
 from tendercare.core.history import history_url
 
 from . import export, forms, queries, schedule, services
@@ -33,15 +33,6 @@ def _editable(request, programme):
     if not queries.can_edit(request.user, programme):
         raise PermissionDenied("You can read this programme but not change it")
     return programme
-
-
-def _submit(form, action):
-    """Run a service; a broken rule becomes an error at the top of the form."""
-    try:
-        return action()
-    except DomainError as exc:
-        form.add_error(None, exc.message)
-        return None
 
 
 def _base(request, programme, **extra):
@@ -73,7 +64,7 @@ def programme_create(request):
     form = forms.ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        programme = _submit(
+        programme = run_service(
             form,
             lambda: services.programme_create(
                 owner=request.user.organisation,
@@ -102,7 +93,7 @@ def programme_edit(request, pk: int):
     form.date_initial("target_date", programme.target_date)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        updated = _submit(
+        updated = run_service(
             form,
             lambda: services.programme_update(
                 programme=programme,
@@ -159,7 +150,7 @@ def programme_contracts(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         chosen = {int(v) for v in form.cleaned_data["contracts"]}
-        done = _submit(
+        done = run_service(
             form,
             lambda: services.programme_set_contracts(
                 programme=programme,
@@ -193,7 +184,7 @@ def milestone_add(request, pk: int):
     programme = _editable(request, _programme(request, pk))
     form = forms.MilestoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        milestone = _submit(
+        milestone = run_service(
             form,
             lambda: services.milestone_add(
                 programme=programme,
@@ -219,7 +210,7 @@ def milestone_detail(request, pk: int, milestone_id: int):
     if action is not None:
         _editable(request, programme)
         if action == "complete":
-            done = complete.is_valid() and _submit(
+            done = complete.is_valid() and run_service(
                 complete,
                 lambda: services.milestone_complete(
                     milestone=milestone, on=complete.cleaned_data["completed_on"], by=request.user
@@ -229,7 +220,7 @@ def milestone_detail(request, pk: int, milestone_id: int):
                 messages.success(request, f"'{milestone.name}' marked complete")
                 return redirect("programmes:milestone", programme.pk, milestone.pk)
         elif action == "revise":
-            done = revise.is_valid() and _submit(
+            done = revise.is_valid() and run_service(
                 revise,
                 lambda: services.milestone_revise(
                     milestone=milestone,
@@ -269,7 +260,7 @@ def risks(request, pk: int):
         _editable(request, programme)
         if form.is_valid():
             data = form.cleaned_data
-            risk = _submit(
+            risk = run_service(
                 form,
                 lambda: services.risk_add(
                     programme=programme,
@@ -317,7 +308,7 @@ def risk_detail(request, pk: int, risk_id: int):
         _editable(request, programme)
         if form.is_valid():
             data = form.cleaned_data
-            review = _submit(
+            review = run_service(
                 form,
                 lambda: services.risk_update(
                     risk=risk,
@@ -348,7 +339,7 @@ def decisions(request, pk: int):
         _editable(request, programme)
         if form.is_valid():
             data = form.cleaned_data
-            decision = _submit(
+            decision = run_service(
                 form,
                 lambda: services.decision_record(
                     programme=programme,
@@ -379,7 +370,7 @@ def lessons(request, pk: int):
         _editable(request, programme)
         if form.is_valid():
             data = form.cleaned_data
-            lesson = _submit(
+            lesson = run_service(
                 form,
                 lambda: services.lesson_record(
                     programme=programme,
