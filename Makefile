@@ -39,6 +39,7 @@ test: install lint
 	$(BIN)/pytest -p no:cacheprovider -n 2
 
 bench: install
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/run.py
 
 clean:

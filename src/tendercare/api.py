@@ -50,6 +50,7 @@ def _add_routers():
         ("evaluation", "/evaluation"),
         # Award's router holds the public OCDS endpoints under /procurements/{ref}/ocds
         ("award", "/procurements"),
+        ("pricing", "/pricing"),
     ]:
         try:
             module = importlib.import_module(f"tendercare.{app}.api")

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "tendercare.bidding",
     "tendercare.evaluation",
     "tendercare.award",
+    "tendercare.pricing",
     "tendercare.demo",
 ]
 

@@ -18,6 +18,11 @@ SECTIONS = [
         "evaluation:worklist",
         {"evaluator", "commissioner", "procurement_lead", "administrator"},
     ),
+    (
+        "Pricing",
+        "pricing:scenarios",
+        {"commissioner", "procurement_lead", "contract_manager", "administrator", "councillor"},
+    ),
     ("Areas", "geography:places", None),
     ("Organisations", "organisations:list", None),
     ("People", "organisations:people", {"administrator"}),

@@ -1,0 +1,170 @@
+"""Writes about pricing. Each is one transaction and leaves an audit record.
+
+`by` must be allowed to edit the owner's pricing (commissioning staff of its family);
+`by=None` is the system (demo generator, management commands).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from tendercare.core.audit import Auditor
+from tendercare.core.errors import DomainError, NotAllowed
+from tendercare.organisations.models import Organisation
+
+from . import cost_model, defaults, rules
+from .models import Parameter, Scenario, ScenarioVersion
+
+
+def _require_edit(by, obj) -> None:
+    if by is not None and not rules.can_edit_pricing(by, obj):
+        raise NotAllowed("You cannot change pricing for this organisation")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One parameter's new value, with where it came from."""
+
+    key: str
+    value: Decimal | str
+    source: str
+    band: str = ""
+    source_date: dt.date | None = None
+
+
+def _decimal(value, label: str) -> Decimal:
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise DomainError(f"{label} must be a number") from None
+    if not number.is_finite():
+        raise DomainError(f"{label} must be a number")
+    if number < 0:
+        raise DomainError(f"{label} cannot be negative")
+    if number >= Decimal("1e8"):
+        raise DomainError(f"{label} is too large")
+    return number.quantize(Decimal("0.0001"))
+
+
+def _check_change(change: Change) -> Change:
+    spec = cost_model.SPECS.get(change.key)
+    if spec is None:
+        raise DomainError(f"There is no parameter called {change.key!r}")
+    if change.band and (change.band not in cost_model.BANDS or not spec.by_band):
+        raise DomainError(f"{spec.label} cannot be set for the {change.band!r} band")
+    value = _decimal(change.value, spec.label)
+    if spec.key in cost_model.PERCENT_KEYS and value > 100:
+        raise DomainError(f"{spec.label} is a percentage: it must be 100 or less")
+    source = (change.source or "").strip()
+    if not source:
+        raise DomainError(f"Say where the value of {spec.label} comes from")
+    return Change(spec.key, value, source[:300], change.band, change.source_date)
+
+
+def _check_rate(values) -> None:
+    for band in ("", *cost_model.BANDS):
+        try:
+            cost_model.build_up(cost_model.resolve(values, band))
+        except cost_model.ParameterMissing as error:
+            raise DomainError(str(error)) from None
+        except ValueError as error:
+            raise DomainError(str(error)) from None
+
+
+@transaction.atomic
+def scenario_create(
+    *,
+    owner: Organisation,
+    name: str,
+    by=None,
+    description: str = "",
+    starting_values: Iterable[defaults.Default] | None = None,
+    reason: str = "First version",
+) -> Scenario:
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("Enter a name for the scenario")
+    probe = Scenario(owner=owner, name=name)
+    _require_edit(by, probe)
+    if Scenario.objects.filter(owner=owner, name=name).exists():
+        raise DomainError(f"There is already a scenario called {name}")
+    scenario = Scenario.objects.create(owner=owner, name=name[:200], description=description)
+    version = ScenarioVersion.objects.create(
+        scenario=scenario, number=1, reason=reason[:500], created_by=by
+    )
+    rows = starting_values or (*defaults.HCA_2025, *defaults.BAND_TRAVEL)
+    Parameter.objects.bulk_create(
+        Parameter(
+            version=version,
+            key=d.key,
+            band=d.band,
+            value=d.value,
+            unit=cost_model.SPECS[d.key].unit,
+            source=d.source,
+            source_date=d.source_date,
+        )
+        for d in rows
+    )
+    auditor = Auditor(by=by)
+    auditor.created(scenario, summary=f"Pricing scenario {name} created")
+    auditor.created(version, summary=f"{name} version 1: {reason}")
+    return scenario
+
+
+@transaction.atomic
+def scenario_revise(
+    *, scenario: Scenario, by=None, changes: Iterable[Change], reason: str
+) -> ScenarioVersion:
+    """A new version: the current values with the changes applied. Old versions stay as they
+    were, so the change can be compared and explained."""
+    _require_edit(by, scenario)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Say why the values are changing")
+    checked = [_check_change(change) for change in changes]
+    if not checked:
+        raise DomainError("Change at least one value")
+    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    current = scenario.versions.order_by("-number").first()
+    rows = {(p.key, p.band): p for p in current.params.all()} if current else {}
+    for change in checked:
+        rows[(change.key, change.band)] = Parameter(
+            key=change.key,
+            band=change.band,
+            value=change.value,
+            unit=cost_model.SPECS[change.key].unit,
+            source=change.source,
+            source_date=change.source_date,
+        )
+    _check_rate({key: row.value for key, row in rows.items()})
+    version = ScenarioVersion.objects.create(
+        scenario=scenario,
+        number=(current.number + 1) if current else 1,
+        reason=reason[:500],
+        created_by=by,
+    )
+    Parameter.objects.bulk_create(
+        Parameter(
+            version=version,
+            key=row.key,
+            band=row.band,
+            value=row.value,
+            unit=row.unit,
+            source=row.source,
+            source_date=row.source_date,
+        )
+        for row in rows.values()
+    )
+    changed = ", ".join(
+        f"{cost_model.SPECS[c.key].label}{' (' + c.band + ')' if c.band else ''} = {c.value}"
+        for c in checked
+    )
+    Auditor(by=by).created(
+        version, summary=f"{scenario.name} version {version.number}: {changed}. {reason}"
+    )
+    return version
