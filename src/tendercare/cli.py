@@ -1,7 +1,8 @@
 """The `tendercare` console script: friendly names for the management commands.
 
 tendercare demo                       build the demo county (deterministic)
-tendercare serve [--port 8000]        serve on 127.0.0.1
+tendercare serve [--port 8000]        serve on 127.0.0.1, with a background-task worker beside it
+tendercare travel_run --visits F --carers F --zone Z --week-start D   carer runs and travel by band
 tendercare geography load [DIR]       import ONS files (default: the shipped extracts)
 tendercare import contracts FILE      import a contract register (CSV or XLSX)
 tendercare export contracts --format csv|xlsx --output FILE
@@ -37,8 +38,30 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tendercare.settings")
     from django.core.management import execute_from_command_line
 
-    args = translate(list(sys.argv[1:] if argv is None else argv))
+    raw = list(sys.argv[1:] if argv is None else argv)
+    args = translate(raw)
+    if raw[:1] == ["serve"]:
+        _serve_with_worker(args)
+        return
     execute_from_command_line(["tendercare", *args])
+
+
+def _serve_with_worker(args: list[str]) -> None:
+    """Background work (travel runs) is queued in the database; a worker beside the web server
+    runs it, so `make demo` needs nothing else started."""
+    import subprocess
+
+    worker = subprocess.Popen([sys.executable, "-m", "tendercare.cli", "db_worker"])
+    try:
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["tendercare", *args])
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
 
 
 if __name__ == "__main__":

@@ -71,7 +71,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The web server and the task worker write at the same time: WAL lets readers go on while
+    # one writes, and IMMEDIATE transactions wait for the lock instead of failing half-way.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
 
 AUTH_USER_MODEL = "organisations.User"
 AUTHENTICATION_BACKENDS = [
