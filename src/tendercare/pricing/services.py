@@ -15,14 +15,27 @@ from django.db import transaction
 
 from tendercare.core.audit import Auditor
 from tendercare.core.errors import DomainError, NotAllowed
-from tendercare.organisations.models import Organisation
+from tendercare.organisations.models import Organisation, Role
 
 from . import cost_model, defaults, rules
 from .models import Parameter, Scenario, ScenarioVersion
 
 
+def can_edit_scenario(user, scenario) -> bool:
+    """Commissioning staff of the owner's family change scenarios; contract managers read them
+    (rules.can_edit_pricing also lets contract managers change travel runs and the like)."""
+    if user is None or getattr(user, "role", None) == Role.CONTRACT_MANAGER:
+        return False
+    return bool(rules.can_edit_pricing(user, scenario))
+
+
+def can_create_scenario(user) -> bool:
+    org = getattr(user, "organisation", None)
+    return org is not None and can_edit_scenario(user, Scenario(owner=org))
+
+
 def _require_edit(by, obj) -> None:
-    if by is not None and not rules.can_edit_pricing(by, obj):
+    if by is not None and not can_edit_scenario(by, obj):
         raise NotAllowed("You cannot change pricing for this organisation")
 
 
@@ -37,32 +50,43 @@ class Change:
     source_date: dt.date | None = None
 
 
+class ChangeRefused(DomainError):
+    """A change that cannot be made, naming the form field it concerns."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
+
+
 def _decimal(value, label: str) -> Decimal:
     try:
-        number = Decimal(str(value).strip())
+        number = Decimal(str(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError):
-        raise DomainError(f"{label} must be a number") from None
+        raise ChangeRefused(f"{label} must be a number", "value") from None
     if not number.is_finite():
-        raise DomainError(f"{label} must be a number")
+        raise ChangeRefused(f"{label} must be a number", "value")
     if number < 0:
-        raise DomainError(f"{label} cannot be negative")
+        raise ChangeRefused(f"{label} cannot be negative", "value")
     if number >= Decimal("1e8"):
-        raise DomainError(f"{label} is too large")
+        raise ChangeRefused(f"{label} is too large", "value")
     return number.quantize(Decimal("0.0001"))
 
 
 def _check_change(change: Change) -> Change:
     spec = cost_model.SPECS.get(change.key)
     if spec is None:
-        raise DomainError(f"There is no parameter called {change.key!r}")
+        raise ChangeRefused(f"There is no parameter called {change.key!r}", "key")
     if change.band and (change.band not in cost_model.BANDS or not spec.by_band):
-        raise DomainError(f"{spec.label} cannot be set for the {change.band!r} band")
+        raise ChangeRefused(
+            f"{spec.label} cannot be set for the {change.band!r} band: it applies to all bands",
+            "band",
+        )
     value = _decimal(change.value, spec.label)
     if spec.key in cost_model.PERCENT_KEYS and value > 100:
-        raise DomainError(f"{spec.label} is a percentage: it must be 100 or less")
+        raise ChangeRefused(f"{spec.label} is a percentage: it must be 100 or less", "value")
     source = (change.source or "").strip()
     if not source:
-        raise DomainError(f"Say where the value of {spec.label} comes from")
+        raise ChangeRefused(f"Say where the value of {spec.label} comes from", "source")
     return Change(spec.key, value, source[:300], change.band, change.source_date)
 
 
@@ -74,6 +98,40 @@ def _check_rate(values) -> None:
             raise DomainError(str(error)) from None
         except ValueError as error:
             raise DomainError(str(error)) from None
+
+
+# Where a new scenario starts from (the create form offers these).
+HCA_NLW = "hca_nlw"
+REAL_LIVING_WAGE = "rlw"
+COPY = "copy"
+STARTING_POINTS = {
+    HCA_NLW: "Homecare Association 2025/26 minimum price, at the National Living Wage "
+    f"(GBP {defaults.NLW_2025} an hour)",
+    REAL_LIVING_WAGE: "The same assumptions at the Real Living Wage "
+    f"(GBP {defaults.RLW_2025} an hour)",
+    COPY: "A copy of another scenario's current version",
+}
+
+
+def starting_values(point: str) -> tuple[defaults.Default, ...]:
+    """The parameter rows a new scenario starts with, for the HCA or Real Living Wage start."""
+    rows = (*defaults.HCA_2025, *defaults.BAND_TRAVEL)
+    if point == HCA_NLW:
+        return rows
+    if point == REAL_LIVING_WAGE:
+        rlw = defaults.Default(
+            "pay_rate", defaults.RLW_2025, "GBP per hour", defaults.RLW_SOURCE, None
+        )
+        return tuple(rlw if (d.key, d.band) == ("pay_rate", "") else d for d in rows)
+    raise DomainError("Choose where the scenario starts from")
+
+
+def version_rows(version: ScenarioVersion) -> tuple[defaults.Default, ...]:
+    """A version's parameters as rows a new scenario can start from (sources kept)."""
+    return tuple(
+        defaults.Default(p.key, p.value, p.unit, p.source, p.source_date, p.band)
+        for p in version.params.all()
+    )
 
 
 @transaction.atomic
@@ -164,7 +222,33 @@ def scenario_revise(
         f"{cost_model.SPECS[c.key].label}{' (' + c.band + ')' if c.band else ''} = {c.value}"
         for c in checked
     )
-    Auditor(by=by).created(
-        version, summary=f"{scenario.name} version {version.number}: {changed}. {reason}"
-    )
+    summary = f"{scenario.name} version {version.number}: {changed}. {reason}"
+    auditor = Auditor(by=by)
+    auditor.created(version, summary=summary)
+    # The scenario's own history page lists its versions too.
+    auditor.event(scenario, summary=summary, data={"version": version.number})
     return version
+
+
+@transaction.atomic
+def scenario_copy(
+    *,
+    owner: Organisation,
+    name: str,
+    from_version: ScenarioVersion,
+    by=None,
+    description: str = "",
+) -> Scenario:
+    """A new scenario starting from another scenario's version, values and sources unchanged."""
+    source = from_version.scenario
+    if by is not None and not rules.can_view_pricing(by, source):
+        # Out of scope: do not confirm the other scenario exists.
+        raise DomainError("Choose a scenario you can see to copy from")
+    return scenario_create(
+        owner=owner,
+        name=name,
+        by=by,
+        description=description,
+        starting_values=version_rows(from_version),
+        reason=f"Copied from {source.name} version {from_version.number}",
+    )
