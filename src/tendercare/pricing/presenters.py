@@ -215,6 +215,14 @@ class VersionPresenter:
         )
 
 
+def for_version(version) -> VersionPresenter | None:
+    """The presenter for a stored version (its parameter rows carry the sources)."""
+    if version is None:
+        return None
+    params = list(version.params.all())
+    return VersionPresenter(version, {(p.key, p.band): p.value for p in params}, params)
+
+
 @dataclass(frozen=True)
 class VersionRow:
     version: object

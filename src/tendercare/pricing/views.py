@@ -37,11 +37,6 @@ def _editable(request, scenario):
     return scenario
 
 
-def _presenter(version) -> presenters.VersionPresenter:
-    params = list(version.params.all())
-    return presenters.VersionPresenter(version, {(p.key, p.band): p.value for p in params}, params)
-
-
 def _version_label(version) -> str:
     return f"{version.scenario.name}, version {version.number}"
 
@@ -52,7 +47,7 @@ def scenario_list(request):
     rows = []
     for scenario in queries.scenarios_visible_to(request.user):
         version = queries.current_version(scenario)
-        shown = _presenter(version) if version else None
+        shown = presenters.for_version(version)
         rows.append((scenario, version, shown))
     return render(
         request,
@@ -119,7 +114,7 @@ def scenario_detail(request, pk: int):
         {
             "scenario": scenario,
             "version": version,
-            "shown": _presenter(version) if version else None,
+            "shown": presenters.for_version(version),
             "versions": presenters.version_rows(versions),
             "can_edit": services.can_edit_scenario(request.user, scenario),
             "history_url": history_url(scenario),
@@ -153,11 +148,13 @@ def scenario_change(request, pk: int):
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            rate = _presenter(new).rate
+            rate = presenters.for_version(new).rate
+            before = presenters.for_version(version)
+            was = f" (it was {gbp(before.rate)})" if before and before.rate is not None else ""
             messages.success(
                 request,
-                f"Version {new.number} saved. The hourly rate for all bands is now "
-                f"{gbp(rate)}" + (f" (it was {gbp(_presenter(version).rate)})" if version else ""),
+                f"Version {new.number} saved. "
+                f"The hourly rate for all bands is now {gbp(rate)}{was}",
             )
             return redirect("pricing:scenario", scenario.pk)
     return render(
@@ -166,7 +163,7 @@ def scenario_change(request, pk: int):
         {
             "scenario": scenario,
             "form": form,
-            "shown": _presenter(version) if version else None,
+            "shown": presenters.for_version(version),
             "band_keys": [spec.label for spec in cost_model.PARAMETERS if spec.by_band],
         },
     )
@@ -184,7 +181,7 @@ def scenario_compare(request):
     compared = None
     if form.is_bound and form.is_valid():
         a, b = visible[form.cleaned_data["a"]], visible[form.cleaned_data["b"]]
-        compared = presenters.ComparePresenter(_presenter(a), _presenter(b))
+        compared = presenters.ComparePresenter(presenters.for_version(a), presenters.for_version(b))
     return render(
         request,
         "pricing/scenario_compare.html",
