@@ -1,0 +1,672 @@
+"""Home health care routing and scheduling (Mankowska, Meisel and Bierwirth 2014).
+
+Pure module (no Django). It holds the published benchmark problem as Tendercare models it:
+
+- `read_instance` / `read_solution` / `solution_json`: the JSON format of iolab-uniud/hhcrsp
+  (patients with a time window and one or two required services, optionally synchronised
+  `simultaneous` or `sequential` with a minimum and maximum gap; caregivers with abilities;
+  one central office; a full distance matrix whose row 0 is the office and row i patient i).
+- `check(instance, solution)`: an independent feasibility checker, written from the problem
+  definition, not from the solver: every required service served exactly once, by a caregiver
+  who has the skill; the two services of a double-up visit by two different caregivers;
+  simultaneous services start together, sequential ones within their gap; every route leaves
+  the office at time 0 and returns to it; no service starts before the patient's window opens;
+  times agree with the distances (travel time = distance) and the durations.
+- `cost(instance, solution)`: the objective of the benchmark, total_cost = (distance +
+  total tardiness + max tardiness) / 3, where the tardiness of a service is how long after the
+  end of the patient's window it starts (windows are soft at the end, hard at the start).
+- `solve(instance, seconds=...)`: a solver built on PyVRP.
+
+How the solver handles what PyVRP does not model
+-------------------------------------------------
+Every required service is a PyVRP client of its own, at its own copy of the patient's location
+(the two copies of one patient are 0 apart). Skills are PyVRP profiles: caregivers with the
+same abilities share a vehicle type, whose distance and duration matrices make every edge into
+a service they cannot give prohibitively long, so the search never uses one.
+
+PyVRP's time windows are hard (lateness is "time warp", a penalty during the search), and it
+has no synchronisation. So the search alternates two steps:
+
+1. Routing: PyVRP with the patient windows as hard windows; a synchronised pair is either left
+   free (each service in the patient's window) or pinned: the first service gets a single
+   start time t, the second [t, t] (simultaneous) or [t + min gap, t + max gap] (sequential).
+2. Timing: the routes PyVRP returns are scheduled exactly by `schedule`, which computes the
+   earliest start of every service given the orders on each route, with waiting allowed,
+   synchronisation enforced and windows soft (the least fixed point of the precedence
+   constraints: as every start is as early as it can be, total and maximum tardiness are the
+   smallest these orders allow). A cycle of waits (a deadlock) rejects the routes.
+
+After the first free round, each round pins the synchronised pairs at the times the last
+exact schedule gave them (clamped into their window), frees a random part of them to move,
+and warm-starts PyVRP from the best routes so far; the best exactly scheduled plan is kept.
+A deadlock-free list-scheduling construction (patients by opening of their window, each service
+appended to the route of the capable caregiver who can start it earliest) gives a feasible plan
+from the start, so `solve` always returns one.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+EPSILON = 1e-3  # published solutions give times to three decimals
+SCALE = 1000  # PyVRP works in integers: thousandths of a minute
+FORBIDDEN = 10**9  # length of an edge into a service the caregiver cannot give
+
+# -- the problem -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Requirement:
+    service: str
+    duration: float
+
+
+@dataclass(frozen=True)
+class Sync:
+    kind: str  # "simultaneous" or "sequential"
+    min_gap: float = 0.0
+    max_gap: float = 0.0
+
+
+@dataclass(frozen=True)
+class Patient:
+    id: str
+    index: int  # row of the distance matrix
+    earliest: float
+    latest: float
+    requirements: tuple[Requirement, ...]
+    sync: Sync | None = None
+
+
+@dataclass(frozen=True)
+class Caregiver:
+    id: str
+    abilities: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Instance:
+    name: str
+    patients: tuple[Patient, ...]
+    caregivers: tuple[Caregiver, ...]
+    distances: tuple[tuple[float, ...], ...]
+    office: int = 0
+
+    def patient(self, patient_id: str) -> Patient:
+        return self._patients_by_id()[patient_id]
+
+    def caregiver(self, caregiver_id: str) -> Caregiver:
+        return {c.id: c for c in self.caregivers}[caregiver_id]
+
+    def _patients_by_id(self) -> dict[str, Patient]:
+        cached = self.__dict__.get("_by_id")
+        if cached is None:
+            cached = {p.id: p for p in self.patients}
+            object.__setattr__(self, "_by_id", cached)
+        return cached
+
+
+def read_instance(path: str | Path) -> Instance:
+    path = Path(path)
+    return parse_instance(json.loads(path.read_text()), name=path.stem)
+
+
+def parse_instance(data: dict, *, name: str = "") -> Instance:
+    defaults = {s["id"]: float(s.get("default_duration") or 0) for s in data.get("services", [])}
+    if len(data.get("central_offices", [])) != 1:
+        raise ValueError("exactly one central office is supported")
+    patients = []
+    for index, raw in enumerate(data["patients"], start=1):
+        requirements = tuple(
+            Requirement(r["service"], float(r.get("duration") or defaults.get(r["service"], 0)))
+            for r in raw["required_caregivers"]
+        )
+        sync = None
+        if raw.get("synchronization"):
+            kind = raw["synchronization"]["type"]
+            if kind == "sequential":
+                low, high = raw["synchronization"]["distance"]
+                sync = Sync(kind, float(low), float(high))
+            elif kind == "simultaneous":
+                sync = Sync(kind)
+            else:
+                raise ValueError(f"patient {raw['id']}: unknown synchronisation {kind!r}")
+        if len(requirements) == 2 and sync is None:
+            raise ValueError(f"patient {raw['id']}: two services need a synchronisation")
+        if not 1 <= len(requirements) <= 2:
+            raise ValueError(f"patient {raw['id']}: one or two services, not {len(requirements)}")
+        earliest, latest = raw["time_window"]
+        patients.append(
+            Patient(raw["id"], index, float(earliest), float(latest), requirements, sync)
+        )
+    caregivers = tuple(Caregiver(c["id"], frozenset(c["abilities"])) for c in data["caregivers"])
+    distances = tuple(tuple(float(x) for x in row) for row in data["distances"])
+    size = len(patients) + 1
+    if len(distances) != size or any(len(row) != size for row in distances):
+        raise ValueError(f"the distance matrix must be {size} x {size}")
+    return Instance(name, tuple(patients), caregivers, distances)
+
+
+# -- a plan ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Visit:
+    patient: str
+    service: str
+    start: float  # "arrival_time" in the published files: when the service starts
+    end: float  # "departure_time"
+
+
+@dataclass(frozen=True)
+class Route:
+    caregiver: str
+    visits: tuple[Visit, ...]
+
+
+@dataclass(frozen=True)
+class Solution:
+    routes: tuple[Route, ...]
+
+
+@dataclass(frozen=True)
+class Cost:
+    distance: float
+    total_tardiness: float
+    max_tardiness: float
+
+    @property
+    def total(self) -> float:
+        return (self.distance + self.total_tardiness + self.max_tardiness) / 3
+
+
+def read_solution(path: str | Path) -> Solution:
+    return parse_solution(json.loads(Path(path).read_text()))
+
+
+def parse_solution(data: dict) -> Solution:
+    routes = []
+    for raw in data["routes"]:
+        visits = tuple(
+            Visit(
+                str(v.get("patient", v.get("patient_id"))),
+                str(v.get("service", v.get("service_id"))),
+                float(v["arrival_time"]),
+                float(v["departure_time"]),
+            )
+            for v in raw.get("locations", [])
+        )
+        routes.append(Route(raw["caregiver_id"], visits))
+    return Solution(tuple(routes))
+
+
+def solution_json(solution: Solution) -> dict:
+    """The published solution format (the keys of the best-known files)."""
+    return {
+        "routes": [
+            {
+                "caregiver_id": r.caregiver,
+                "locations": [
+                    {
+                        "arrival_time": round(v.start, 3),
+                        "departure_time": round(v.end, 3),
+                        "patient": v.patient,
+                        "service": v.service,
+                    }
+                    for v in r.visits
+                ],
+            }
+            for r in solution.routes
+        ]
+    }
+
+
+def cost(instance: Instance, solution: Solution) -> Cost:
+    d = instance.distances
+    distance = 0.0
+    tardiness = []
+    for route in solution.routes:
+        here = instance.office
+        for v in route.visits:
+            patient = instance.patient(v.patient)
+            distance += d[here][patient.index]
+            here = patient.index
+            tardiness.append(max(0.0, v.start - patient.latest))
+        distance += d[here][instance.office]
+    return Cost(distance, sum(tardiness), max(tardiness, default=0.0))
+
+
+def check(instance: Instance, solution: Solution) -> list[str]:
+    """Every way the plan breaks the problem's hard rules, in words; [] when it is feasible."""
+    errors: list[str] = []
+    d = instance.distances
+    caregivers = {c.id: c for c in instance.caregivers}
+    patients = instance._patients_by_id()
+    seen_caregivers: set[str] = set()
+    served: dict[tuple[str, str], list[tuple[str, Visit]]] = {}
+    for route in solution.routes:
+        carer = caregivers.get(route.caregiver)
+        if carer is None:
+            errors.append(f"unknown caregiver {route.caregiver}")
+            continue
+        if route.caregiver in seen_caregivers:
+            errors.append(f"caregiver {route.caregiver} has more than one route")
+        seen_caregivers.add(route.caregiver)
+        here, free_at = instance.office, 0.0
+        for v in route.visits:
+            patient = patients.get(v.patient)
+            if patient is None:
+                errors.append(f"{route.caregiver} visits unknown patient {v.patient}")
+                continue
+            required = {r.service: r for r in patient.requirements}
+            if v.service not in required:
+                errors.append(f"{route.caregiver} gives {v.service} to {v.patient}, not required")
+                continue
+            if v.service not in carer.abilities:
+                errors.append(f"{route.caregiver} lacks the skill {v.service} ({v.patient})")
+            served.setdefault((v.patient, v.service), []).append((route.caregiver, v))
+            arrival = free_at + d[here][patient.index]
+            if v.start < arrival - EPSILON:
+                errors.append(
+                    f"{route.caregiver} starts {v.patient} at {v.start:.3f} but cannot arrive "
+                    f"before {arrival:.3f}"
+                )
+            if v.start < patient.earliest - EPSILON:
+                errors.append(
+                    f"{route.caregiver} starts {v.patient} at {v.start:.3f}, before the window "
+                    f"opens at {patient.earliest:g}"
+                )
+            if v.end - v.start < required[v.service].duration - EPSILON:
+                errors.append(f"{route.caregiver} gives {v.patient} less than its duration")
+            here, free_at = patient.index, v.end
+    for patient in instance.patients:
+        givers = []
+        for requirement in patient.requirements:
+            done = served.get((patient.id, requirement.service), [])
+            if not done:
+                errors.append(f"{patient.id} does not get {requirement.service}")
+            elif len(done) > 1:
+                errors.append(f"{patient.id} gets {requirement.service} {len(done)} times")
+            else:
+                givers.append(done[0])
+        if patient.sync is None or len(givers) != 2:
+            continue
+        (carer_a, first), (carer_b, second) = givers
+        if carer_a == carer_b:
+            errors.append(f"{patient.id} needs two caregivers, gets {carer_a} twice")
+        gap = second.start - first.start
+        if patient.sync.kind == "simultaneous" and abs(gap) > EPSILON:
+            errors.append(f"{patient.id}: simultaneous services start {gap:+.3f} apart")
+        if patient.sync.kind == "sequential" and not (
+            patient.sync.min_gap - EPSILON <= gap <= patient.sync.max_gap + EPSILON
+        ):
+            errors.append(
+                f"{patient.id}: second service starts {gap:.3f} after the first, outside "
+                f"[{patient.sync.min_gap:g}, {patient.sync.max_gap:g}]"
+            )
+    return errors
+
+
+# -- exact timing of given routes ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Task:
+    """One required service of one patient: what a caregiver's route is made of."""
+
+    patient: int  # position in instance.patients
+    requirement: int  # 0 or 1
+
+
+def tasks_of(instance: Instance) -> list[Task]:
+    return [
+        Task(p, r)
+        for p, patient in enumerate(instance.patients)
+        for r in range(len(patient.requirements))
+    ]
+
+
+def schedule(instance: Instance, orders: dict[str, list[Task]]) -> tuple[Solution, Cost] | None:
+    """Earliest start times for the given service orders (caregiver -> tasks), or None.
+
+    Waiting is allowed, windows are soft at the end, synchronisation is enforced. The starts are
+    the least solution of the precedence constraints, found by raising lower bounds until they
+    hold; if they keep rising the orders wait on each other in a cycle and None is returned.
+    """
+    d = instance.distances
+    lower: dict[Task, float] = {}
+    for tasks in orders.values():
+        for task in tasks:
+            lower[task] = instance.patients[task.patient].earliest
+    pairs = []
+    for p, patient in enumerate(instance.patients):
+        if patient.sync is not None:
+            a, b = Task(p, 0), Task(p, 1)
+            if a in lower and b in lower:
+                pairs.append((patient.sync, a, b))
+    start: dict[Task, float] = {}
+    limit = 4 * (len(lower) + 2)
+    for _ in range(limit):
+        for tasks in orders.values():
+            here, free_at = instance.office, 0.0
+            for task in tasks:
+                patient = instance.patients[task.patient]
+                begin = max(free_at + d[here][patient.index], lower[task])
+                start[task] = begin
+                here = patient.index
+                free_at = begin + patient.requirements[task.requirement].duration
+        changed = False
+        for sync, a, b in pairs:
+            if sync.kind == "simultaneous":
+                both = max(start[a], start[b])
+                for t in (a, b):
+                    if start[t] < both - 1e-9:
+                        lower[t], changed = both, True
+            else:
+                if start[b] < start[a] + sync.min_gap - 1e-9:
+                    lower[b], changed = start[a] + sync.min_gap, True
+                if start[b] > start[a] + sync.max_gap + 1e-9:
+                    lower[a], changed = start[b] - sync.max_gap, True
+        if not changed:
+            break
+    else:
+        return None
+    routes = []
+    for carer, tasks in orders.items():
+        visits = []
+        for task in tasks:
+            patient = instance.patients[task.patient]
+            requirement = patient.requirements[task.requirement]
+            visits.append(
+                Visit(
+                    patient.id, requirement.service, start[task], start[task] + requirement.duration
+                )
+            )
+        routes.append(Route(carer, tuple(visits)))
+    solution = Solution(tuple(routes))
+    return solution, cost(instance, solution)
+
+
+# -- construction ------------------------------------------------------------------------------
+
+
+def construct(instance: Instance) -> dict[str, list[Task]]:
+    """List scheduling: deadlock-free by construction, so it always gives a feasible plan.
+
+    Patients in order of their window's opening; each service is appended to the route of the
+    capable caregiver who can start it earliest (two different caregivers for a double-up).
+    Every synchronisation links two tasks appended in the same step at the ends of two routes,
+    so the waits can never form a cycle.
+    """
+    d = instance.distances
+    orders: dict[str, list[Task]] = {c.id: [] for c in instance.caregivers}
+    state = {c.id: (instance.office, 0.0) for c in instance.caregivers}
+
+    def ready(carer: str, patient: Patient) -> float:
+        here, free_at = state[carer]
+        return max(free_at + d[here][patient.index], patient.earliest)
+
+    def capable(service: str) -> list[str]:
+        found = [c.id for c in instance.caregivers if service in c.abilities]
+        if not found:
+            raise ValueError(f"no caregiver can give {service}")
+        return found
+
+    for p in sorted(range(len(instance.patients)), key=lambda i: instance.patients[i].earliest):
+        patient = instance.patients[p]
+        if len(patient.requirements) == 1:
+            carer = min(capable(patient.requirements[0].service), key=lambda c: ready(c, patient))
+            begin = ready(carer, patient)
+            orders[carer].append(Task(p, 0))
+            state[carer] = (patient.index, begin + patient.requirements[0].duration)
+            continue
+        first, second = patient.requirements
+        best = None
+        for a in capable(first.service):
+            for b in capable(second.service):
+                if a == b:
+                    continue
+                ra, rb = ready(a, patient), ready(b, patient)
+                if patient.sync.kind == "simultaneous":
+                    ta = tb = max(ra, rb)
+                else:
+                    ta = max(ra, rb - patient.sync.max_gap)
+                    tb = max(rb, ta + patient.sync.min_gap)
+                key = (max(ta, tb), d[state[a][0]][patient.index] + d[state[b][0]][patient.index])
+                if best is None or key < best[0]:
+                    best = (key, a, b, ta, tb)
+        if best is None:
+            raise ValueError(f"{patient.id} needs two different capable caregivers")
+        _, a, b, ta, tb = best
+        orders[a].append(Task(p, 0))
+        orders[b].append(Task(p, 1))
+        state[a] = (patient.index, ta + first.duration)
+        state[b] = (patient.index, tb + second.duration)
+    return orders
+
+
+def _insert_best(
+    instance: Instance, orders: dict[str, list[Task]], task: Task, avoid: str | None
+) -> tuple[dict[str, list[Task]], tuple[Solution, Cost]] | None:
+    """Put `task` where the exact schedule costs least, on any capable caregiver but `avoid`."""
+    patient = instance.patients[task.patient]
+    service = patient.requirements[task.requirement].service
+    best = None
+    for carer in instance.caregivers:
+        if carer.id == avoid or service not in carer.abilities:
+            continue
+        route = orders[carer.id]
+        for position in range(len(route) + 1):
+            trial = dict(orders)
+            trial[carer.id] = route[:position] + [task] + route[position:]
+            found = schedule(instance, trial)
+            if found is not None and (best is None or found[1].total < best[1][1].total):
+                best = (trial, found)
+    return best
+
+
+def repair(instance: Instance, orders: dict[str, list[Task]]):
+    """Give a double-up's second service to another caregiver where one route has both.
+
+    Returns (orders, (solution, cost)) or None if the orders still deadlock.
+    """
+    orders = {carer: list(tasks) for carer, tasks in orders.items()}
+    for carer, tasks in list(orders.items()):
+        patients = [t.patient for t in tasks]
+        for p in {p for p in patients if patients.count(p) > 1}:
+            second = Task(p, 1)
+            orders[carer] = [t for t in orders[carer] if t != second]
+            placed = _insert_best(instance, orders, second, avoid=carer)
+            if placed is None:
+                return None
+            orders = placed[0]
+    found = schedule(instance, orders)
+    return None if found is None else (orders, found)
+
+
+# -- the PyVRP rounds --------------------------------------------------------------------------
+
+
+@dataclass
+class _Model:
+    """PyVRP data for an instance, with the synchronised tasks' windows left to set per round."""
+
+    instance: Instance
+    tasks: list[Task]
+    carers_by_type: list[list[str]]
+    data: object = None
+    client_of: dict[Task, int] = field(default_factory=dict)
+
+
+def _build(instance: Instance) -> _Model:
+    import numpy as np
+    import pyvrp
+
+    tasks = tasks_of(instance)
+    groups: dict[frozenset[str], list[str]] = {}
+    for c in instance.caregivers:
+        groups.setdefault(c.abilities, []).append(c.id)
+    ability_sets = list(groups)
+    # Location 0 is the office, location k + 1 task k (a copy of its patient's location).
+    index = [instance.office] + [instance.patients[t.patient].index for t in tasks]
+    base = np.rint(np.asarray(instance.distances, dtype=float)[np.ix_(index, index)] * SCALE)
+    base = base.astype(np.int64)
+    matrices = []
+    for abilities in ability_sets:
+        matrix = base.copy()
+        for k, task in enumerate(tasks):
+            service = instance.patients[task.patient].requirements[task.requirement].service
+            if service not in abilities:
+                matrix[:, k + 1] = FORBIDDEN
+                matrix[k + 1, k + 1] = 0
+        for k, task in enumerate(tasks):
+            if task.requirement == 1:  # one caregiver must not give both services in a row
+                matrix[k, k + 1] = matrix[k + 1, k] = FORBIDDEN
+        matrices.append(matrix)
+    horizon = int(max(p.latest for p in instance.patients) * SCALE) * 4 + 10**7
+    locations = [pyvrp.Location(0, 0) for _ in index]
+    depots = [pyvrp.Depot(0, tw_early=0, tw_late=horizon)]
+    vehicle_types = [
+        pyvrp.VehicleType(
+            len(groups[a]),
+            capacity=[],
+            start_depot=0,
+            end_depot=0,
+            tw_early=0,
+            tw_late=horizon,
+            profile=i,
+            name=",".join(sorted(a)),
+        )
+        for i, a in enumerate(ability_sets)
+    ]
+    model = _Model(instance, tasks, [groups[a] for a in ability_sets])
+    model.client_of = {t: k for k, t in enumerate(tasks)}
+    model.data = pyvrp.ProblemData(
+        locations, _clients(instance, tasks, {}), depots, vehicle_types, matrices, matrices
+    )
+    return model
+
+
+def _clients(instance: Instance, tasks: list[Task], pins: dict[int, float]) -> list:
+    """PyVRP clients; a synchronised patient in `pins` has its first service fixed at that time."""
+    import pyvrp
+
+    clients = []
+    for k, task in enumerate(tasks):
+        patient = instance.patients[task.patient]
+        requirement = patient.requirements[task.requirement]
+        early, late = patient.earliest, patient.latest
+        if patient.sync is not None and task.patient in pins:
+            t = pins[task.patient]
+            if task.requirement == 0 or patient.sync.kind == "simultaneous":
+                early = late = t
+            else:
+                early, late = t + patient.sync.min_gap, t + patient.sync.max_gap
+        elif patient.sync is not None and patient.sync.kind == "sequential":
+            if task.requirement == 0:
+                late = max(early, late - patient.sync.min_gap)
+            else:
+                early = min(late, early + patient.sync.min_gap)
+        clients.append(
+            pyvrp.Client(
+                location=k + 1,
+                service_duration=round(requirement.duration * SCALE),
+                tw_early=round(early * SCALE),
+                tw_late=round(late * SCALE),
+            )
+        )
+    return clients
+
+
+def _orders_from(model: _Model, solution) -> dict[str, list[Task]]:
+    orders: dict[str, list[Task]] = {c.id: [] for c in model.instance.caregivers}
+    used = [0] * len(model.carers_by_type)
+    for route in solution.routes():
+        kind = route.vehicle_type()
+        carer = model.carers_by_type[kind][used[kind]]
+        used[kind] += 1
+        orders[carer] = [model.tasks[a.idx] for a in route if a.is_client()]
+    return orders
+
+
+def _warm_start(model: _Model, data, orders: dict[str, list[Task]]):
+    import pyvrp
+
+    kind_of = {c: k for k, carers in enumerate(model.carers_by_type) for c in carers}
+    routes = [
+        pyvrp.Route(data, [model.client_of[t] for t in tasks], kind_of[carer])
+        for carer, tasks in orders.items()
+        if tasks
+    ]
+    return pyvrp.Solution(data, routes)
+
+
+def _pins_from(instance: Instance, solution: Solution) -> dict[int, float]:
+    """Start of each synchronised pair's first service in an exact schedule, kept in window."""
+    starts = {(v.patient, v.service): v.start for r in solution.routes for v in r.visits}
+    pins = {}
+    for p, patient in enumerate(instance.patients):
+        if patient.sync is None:
+            continue
+        t = starts[(patient.id, patient.requirements[0].service)]
+        latest = patient.latest
+        if patient.sync.kind == "sequential":
+            latest = max(patient.earliest, latest - patient.sync.min_gap)
+        pins[p] = min(max(t, patient.earliest), latest)
+    return pins
+
+
+@dataclass(frozen=True)
+class Result:
+    solution: Solution
+    cost: Cost
+    rounds: int
+
+
+def solve(instance: Instance, *, seconds: float = 30.0, seed: int = 1) -> Result:
+    """The best plan found in about `seconds`; always feasible by `check` (windows are soft)."""
+    import pyvrp
+    from pyvrp.stop import MaxRuntime, MultipleCriteria, NoImprovement
+
+    deadline = time.perf_counter() + seconds
+    rng = random.Random(seed)
+    best_orders = construct(instance)
+    best = schedule(instance, best_orders)
+    assert best is not None  # list scheduling cannot deadlock
+    model = _build(instance)
+    synced = [p for p, patient in enumerate(instance.patients) if patient.sync is not None]
+    pins: dict[int, float] = {}
+    rounds = 0
+    first_share = 0.3 if synced else 1.0
+    while True:
+        left = deadline - time.perf_counter()
+        if left <= 0.05:
+            break
+        budget = left * first_share if rounds == 0 else min(left, max(0.5, seconds / 12))
+        data = model.data.replace(clients=_clients(instance, model.tasks, pins))
+        stop = MultipleCriteria([MaxRuntime(budget), NoImprovement(20_000)])
+        initial = _warm_start(model, data, best_orders) if rounds else None
+        result = pyvrp.solve(
+            data, stop=stop, seed=seed + rounds, collect_stats=False, initial_solution=initial
+        )
+        rounds += 1
+        repaired = None
+        if result.best.distance() < FORBIDDEN:
+            repaired = repair(instance, _orders_from(model, result.best))
+        found = None if repaired is None else repaired[1]
+        if found is not None and found[1].total < best[1].total - 1e-9:
+            best, best_orders = found, repaired[0]
+        if not synced:
+            if result.best.is_feasible():
+                break
+            continue
+        # Next round: pin the pairs where the best exact schedule has them, free some to move.
+        pins = _pins_from(instance, (found or best)[0])
+        free = rng.sample(synced, k=rng.randint(0, max(1, len(synced) // 3)))
+        for p in free:
+            pins.pop(p, None)
+    return Result(best[0], best[1], rounds)
