@@ -121,7 +121,8 @@ class SubmissionForm(GovukForm):
         self.for_provider = bool(is_provider_user(user))
         if self.for_provider:
             bodies = commissioners().order_by("name")
-            self.fields["provider"].widget = forms.HiddenInput()
+            # A provider sends its own costs: whatever is posted as provider is ignored.
+            del self.fields["provider"]
         else:
             bodies = (
                 commissioners()
@@ -158,7 +159,7 @@ class SubmissionForm(GovukForm):
             self.add_error("bid", "Only costs from a bid can be linked to a bid")
         return cleaned
 
-    def provider_org(self, provider_choices=None):
+    def provider_org(self):
         if self.for_provider:
             return self.user.organisation
         pk = self.cleaned_data.get("provider")

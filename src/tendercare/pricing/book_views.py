@@ -131,7 +131,8 @@ def budget_import(request):
         raise Http404
     if not rules.may_edit_pricing(user):
         raise PermissionDenied("Your role cannot import commissioned hours")
-    form = FileForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = FileForm(request.POST if posted else None, request.FILES if posted else None)
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -217,9 +218,10 @@ def submission_upload(request):
         raise Http404
     if not submissions.may_upload(user):
         raise PermissionDenied("Your role cannot upload cost submissions")
+    posted = request.method == "POST"
     form = SubmissionForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
         user=user,
         bids=submissions.linkable_bids(user),
     )
