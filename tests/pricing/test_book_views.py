@@ -359,3 +359,12 @@ def test_a_provider_cannot_send_as_another(client, provider_org, council):
         },
     )
     assert CostSubmission.objects.get().provider == rival
+
+
+def test_budget_page_without_a_scenario_or_hours_says_so(client, commissioner, council):
+    client.force_login(commissioner)
+    assert "There is no pricing scenario yet" in page(client.get(BUDGET))
+    scenario_for(council)
+    html = page(client.get(BUDGET, {"parameter": "pay_rate", "value": "13"}))
+    assert "No commissioned hours have been imported yet" in html
+    assert 'id="what-if-result"' not in html
