@@ -84,25 +84,35 @@ def test_an_unknown_year_is_said_not_guessed():
     assert "2031/32" in comparison.notes[0]
 
 
-def test_travel_paid_zero_is_flagged_in_every_band_with_the_model_travel():
+def test_travel_paid_zero_is_one_flag_naming_each_bands_model_travel():
     lines = {**GOOD, ("travel_paid", ""): D("0")}
-    flags = open_book.compare(lines, MODEL, year=2025).flags_of("travel_unpaid")
-    assert [f.bands for f in flags] == [("urban",), ("fringe",), ("rural",), ("isolated",)]
-    assert "not paid" in flags[0].message and "12 minutes" in flags[0].message
+    (flag,) = open_book.compare(lines, MODEL, year=2025).flags_of("travel_unpaid")
+    assert flag.applies_to == "all bands"
+    assert "not paid" in flag.message
+    assert "12 minutes (urban)" in flag.message and "27 minutes (isolated)" in flag.message
     # 12.50 over 1 h 27 min of work in isolated areas is 8.62 an hour, under the NLW.
-    assert "£8.62" in flags[3].message
+    assert "£8.62 (isolated)" in flag.message and "£12.21" in flag.message
+    assert "Minimum Wage Regulations" in flag.source
 
 
 def test_travel_minutes_zero_or_missing_is_unpaid_travel():
     zero = {**GOOD, ("travel_minutes", ""): D("0")}
-    assert len(open_book.compare(zero, MODEL, year=2025).flags_of("travel_unpaid")) == 4
+    (flag,) = open_book.compare(zero, MODEL, year=2025).flags_of("travel_unpaid")
+    assert flag.bands == cost_model.BANDS and "travel_minutes is 0" in flag.message
     missing = {k: v for k, v in GOOD.items() if k[0] not in ("travel_minutes", "travel_paid")}
-    flags = open_book.compare(missing, MODEL, year=2025).flags_of("travel_unpaid")
-    assert "no travel_minutes line" in flags[0].message
+    (flag,) = open_book.compare(missing, MODEL, year=2025).flags_of("travel_unpaid")
+    assert "no travel_minutes line" in flag.message
     # Paid in one band only: the other three are flagged.
     one = {**zero, ("travel_minutes", "rural"): D("20")}
-    flags = open_book.compare(one, MODEL, year=2025).flags_of("travel_unpaid")
-    assert "rural" not in {b for f in flags for b in f.bands}
+    (flag,) = open_book.compare(one, MODEL, year=2025).flags_of("travel_unpaid")
+    assert flag.bands == ("urban", "fringe", "isolated")
+    assert "(rural)" not in flag.message
+
+
+def test_paid_travel_at_a_fair_wage_says_nothing_of_effective_pay():
+    lines = {("pay_rate", ""): D("20"), ("travel_paid", ""): D("0")}
+    (flag,) = open_book.compare(lines, MODEL, year=2025).flags_of("travel_unpaid")
+    assert "National Living Wage" not in flag.message
 
 
 def test_no_travel_flag_when_the_model_needs_no_travel():

@@ -343,3 +343,24 @@ def test_commands_import_and_fail_loudly(tmp_path, council, provider_org, capsys
     assert CostSubmission.objects.count() == 1
     with pytest.raises(CommandError, match="No organisation"):
         call_command("import_commissioned_hours", str(good), "--owner", "Nowhere Council")
+
+
+def test_every_line_is_in_the_audit_log(provider_user, provider_org, council):
+    submission = send(provider_user, provider_org, council, csv_bytes(GOOD_SUBMISSION)).submission
+    logged = AuditLog.objects.filter(object_type="pricing.costline")
+    assert logged.count() == 8
+    assert {log.object_id for log in logged} == {
+        str(pk) for pk in submission.lines.values_list("pk", flat=True)
+    }
+
+
+def test_a_dry_run_saves_nothing(provider_user, provider_org, council):
+    outcome = send(provider_user, provider_org, council, csv_bytes(GOOD_SUBMISSION), dry_run=True)
+    assert outcome.result.ok and outcome.submission is None
+    assert CostSubmission.objects.count() == 0 and not AuditLog.objects.exists()
+
+
+@pytest.mark.parametrize("year", ["twenty", None, 1999, "2101"])
+def test_a_bad_year_is_refused(provider_user, provider_org, council, year):
+    with pytest.raises(DomainError, match="four digits"):
+        send(provider_user, provider_org, council, csv_bytes(GOOD_SUBMISSION), year=year)

@@ -195,10 +195,25 @@ def _check_pay(provider: dict, year: int) -> list[tuple[str, str, str, str]]:
     ]
 
 
-def _check_travel(provider: dict, model: dict | None, year: int) -> list[tuple]:
+@dataclass(frozen=True)
+class _Travel:
+    band: str
+    shown: str
+    model_minutes: Decimal | None
+    # Pay over all hours worked when travel is unpaid, if that is below the legal minimum.
+    effective: Decimal | None
+
+
+TRAVEL_SOURCE = (
+    "National Minimum Wage Regulations 2015 (travel for work is working time); "
+    "HMRC, National Minimum Wage in the social care sector"
+)
+
+
+def _check_travel(provider: dict, model: dict | None, year: int, band: str) -> _Travel | None:
     model_minutes = model.get("travel_minutes") if model is not None else None
     if model_minutes is not None and model_minutes <= 0:
-        return []  # the model says these visits need no travel
+        return None  # the model says these visits need no travel
     paid_flag = provider.get("travel_paid")
     minutes = provider.get("travel_minutes")
     if paid_flag is not None and paid_flag == 0:
@@ -208,35 +223,50 @@ def _check_travel(provider: dict, model: dict | None, year: int) -> list[tuple]:
     elif minutes == 0:
         shown = "shows no paid travel time (travel_minutes is 0)"
     else:
-        return []
-    need = (
-        f", while the model allows {_num(model_minutes)} minutes of travel per contact hour"
-        if model_minutes is not None
-        else ""
-    )
-    message = (
-        f"The submission {shown}{need}. Travel between visits is working time: unpaid, "
-        "it pulls pay for the hours worked below the contact-hour rate"
-    )
-    pay = provider.get("pay_rate")
-    minimum = legal_minimum(year)
+        return None
+    effective = None
+    pay, minimum = provider.get("pay_rate"), legal_minimum(year)
     if pay is not None and model_minutes and minimum is not None:
         effective = pay / (1 + model_minutes / 60)
-        if effective < minimum.rate:
+        if effective >= minimum.rate:
+            effective = None
+    return _Travel(band, shown, model_minutes, effective)
+
+
+def _in_bands(pairs: list[tuple[str, str]]) -> str:
+    """'15 minutes' when every band says the same, else '12 minutes (urban) and 20 (rural)'."""
+    if len({text for text, _ in pairs}) == 1:
+        return pairs[0][0]
+    parts = [f"{text} ({band})" for text, band in pairs]
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _travel_flags(found: list[_Travel], year: int) -> list[tuple[str, tuple]]:
+    """One flag per reason travel looks unpaid, naming each band's figures."""
+    by_reason: dict[str, list[_Travel]] = {}
+    for item in found:
+        by_reason.setdefault(item.shown, []).append(item)
+    flags = []
+    for shown, items in by_reason.items():
+        message = f"The submission {shown}"
+        known = [(f"{_num(t.model_minutes)} minutes", t.band) for t in items if t.model_minutes]
+        if known:
+            message += f", while the model counts {_in_bands(known)} of travel per contact hour"
+        message += (
+            ". Travel between visits is working time and must be paid: unpaid, it pulls pay "
+            "over all hours worked below the hourly rate"
+        )
+        low = [(_gbp(t.effective), t.band) for t in items if t.effective]
+        minimum = legal_minimum(year)
+        if low and minimum is not None:
             message += (
-                f", here to {_gbp(effective)} an hour, below the National Living Wage of "
+                f", here to {_in_bands(low)} an hour, below the National Living Wage of "
                 f"{_gbp(minimum.rate)}"
             )
-    message += "."
-    return [
-        (
-            "travel_unpaid",
-            "Travel time unpaid",
-            message,
-            "National Minimum Wage Regulations 2015 (travel for work is working time); "
-            "HMRC, National Minimum Wage in the social care sector",
-        )
-    ]
+        message += "."
+        finding = ("travel_unpaid", "Travel time unpaid", message, TRAVEL_SOURCE)
+        flags.extend((t.band, finding) for t in items)
+    return flags
 
 
 def _check_range(provider: dict, model: dict, key: str) -> list[tuple]:
@@ -305,6 +335,7 @@ def compare(
     model (legal minimum, travel) are made. bid_prices {band: Decimal} from a linked bid win
     over the submission's own hourly_price lines."""
     raw: list[tuple[str, tuple]] = []
+    travel: list[_Travel] = []
     bands = []
     notes = []
     if legal_minimum(year) is None:
@@ -335,12 +366,16 @@ def compare(
             rows.append(Row(item.key, item.label, item.unit, provider.get(item.key), model_value))
         bands.append(BandComparison(band, tuple(rows), model_rate, with_provider))
 
-        found = _check_pay(provider, year) + _check_travel(provider, model_inputs, year)
+        found = _check_pay(provider, year)
+        unpaid = _check_travel(provider, model_inputs, year, band)
+        if unpaid is not None:
+            travel.append(unpaid)
         if model_inputs is not None:
             found += _check_range(provider, model_inputs, "overheads")
             found += _check_range(provider, model_inputs, "return_rate")
             found += _check_price(provider.get("hourly_price"), model_rate, band, source)
         raw.extend((band, f) for f in found)
+    raw.extend(_travel_flags(travel, year))
     return Comparison(tuple(bands), _merge(raw), tuple(notes))
 
 

@@ -226,7 +226,11 @@ def cost_submission_import(
     or the bid are wrong."""
     if source not in CostSubmission.Source.values:
         raise DomainError("Say whether the costs come from a bid or an annual return")
-    if not (2000 <= int(year) <= 2100):
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        year = 0
+    if not (2000 <= year <= 2100):
         raise DomainError("Enter the financial year as four digits, for example 2025")
     _check_submitter(by, provider=provider, commissioner=commissioner)
     bid = None
@@ -249,7 +253,7 @@ def cost_submission_import(
             commissioner=commissioner,
             source=source,
             bid=bid,
-            year=int(year),
+            year=year,
             filename=(filename or "upload")[:255],
             uploaded_by=by if by is not None and by.is_authenticated else None,
         )
@@ -261,8 +265,9 @@ def cost_submission_import(
         auditor.created(
             submission,
             summary=f"Open-book costs from {provider} to {commissioner} for "
-            f"{open_book.financial_year(int(year))}: {len(created)} lines from {filename}",
+            f"{open_book.financial_year(year)}: {len(created)} lines from {filename}",
         )
+        auditor.bulk_created(created, summary=f"Open-book line from {filename}")
         if not dry_run:
             outcome.submission = submission
         return Written(created=len(created))
