@@ -142,9 +142,9 @@ class VersionPresenter:
             chart_id=chart_id,
             title=f"How the hourly rate of {gbp(self.rate)} is built up",
             description=self.build_up_sentence,
-            width=720,
-            label_width=260,
-            value_width=140,
+            width=640,
+            label_width=230,
+            value_width=120,
         )
 
     @property
@@ -198,9 +198,9 @@ class VersionPresenter:
             chart_id=chart_id,
             title="How far the hourly rate moves when each parameter is 10% lower or higher",
             description=self.sensitivity_sentence,
-            width=760,
-            label_width=260,
-            value_width=200,
+            width=640,
+            label_width=230,
+            value_width=180,
         )
 
     @property
