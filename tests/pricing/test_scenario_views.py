@@ -132,7 +132,10 @@ def test_change_a_value_makes_a_version_and_shows_the_new_rate(signed_in, scenar
         ({"source": ""}, "Enter where the new value comes from"),
         ({"reason": ""}, "Enter why the value is changing"),
         ({"key": ""}, "Choose the parameter to change"),
-        ({"key": "nonsense"}, "Select a valid choice"),
+        ({"key": "nonsense"}, "Choose a parameter from the list"),
+        ({"band": "suburban"}, "Choose a band from the list"),
+        ({"value": "12,60"}, "Enter the new value as a number"),
+        ({"value": "1e3"}, "Enter the new value as a number"),
         ({"source_date-day": "31", "source_date-month": "2"}, "must include a year"),
         ({"value": "NaN"}, "Enter the new value as a number"),
     ],
@@ -146,6 +149,16 @@ def test_bad_changes_show_an_error_summary_not_a_500(signed_in, scenario, data, 
     assert "govuk-error-summary" in html and message in html
     assert html.count("Error: ") == 1  # the page title says so
     assert queries.current_version(scenario).number == 1
+
+
+def test_thousands_separators_and_pound_signs_are_understood(signed_in, scenario):
+    response = signed_in.post(
+        f"/pricing/scenarios/{scenario.pk}/change/",
+        {"key": "ni_secondary_threshold", "value": "£5,500", "source": "HMRC", "reason": "x"},
+    )
+    assert response.status_code == 302
+    values = queries.version_values(queries.current_version(scenario))
+    assert values[("ni_secondary_threshold", "")] == Decimal("5500")
 
 
 def test_a_band_value_can_be_changed_for_travel(signed_in, scenario):
@@ -213,7 +226,7 @@ def test_cannot_copy_another_councils_scenario(signed_in, other_council):
         {"name": "Copy", "starting_point": "copy", "copy_from": str(theirs.pk)},
     )
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "Choose a scenario from the list" in response.content.decode()
 
 
 def test_compare_two_versions_side_by_side(signed_in, scenario, commissioner):
@@ -248,7 +261,7 @@ def test_compare_refuses_versions_out_of_scope(signed_in, scenario, other_counci
     response = signed_in.get(f"/pricing/scenarios/compare/?a={mine.pk}&b={theirs.pk}")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "govuk-error-summary" in html and "Kent" not in html
+    assert "Choose the second version from the list" in html and "Kent" not in html
     response = signed_in.get("/pricing/scenarios/compare/?a=abc&b=")
     assert response.status_code == 200
     assert "Choose the second version" in response.content.decode()

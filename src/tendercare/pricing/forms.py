@@ -1,5 +1,6 @@
 """Thin forms for scenarios: parse what people type; services.py holds the rules."""
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -8,6 +9,10 @@ from tendercare.core.forms import GovukForm
 
 from . import cost_model, services
 from .models import BAND_OR_ALL
+
+# Commas only as thousands separators ("5,000"): "12,60" is refused rather than read as 1260.
+NUMBER = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
+NOT_A_NUMBER = "Enter the new value as a number, like 12.60"
 
 
 def parameter_choices():
@@ -27,7 +32,9 @@ class ScenarioCreateForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose where the scenario starts from"},
     )
-    copy_from = forms.ChoiceField(required=False)
+    copy_from = forms.ChoiceField(
+        required=False, error_messages={"invalid_choice": "Choose a scenario from the list"}
+    )
 
     def __init__(self, *args, copy_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,9 +51,17 @@ class ChangeValueForm(GovukForm):
     date_fields = {"source_date": ("Date of the source", False)}
 
     key = forms.ChoiceField(
-        choices=parameter_choices, error_messages={"required": "Choose the parameter to change"}
+        choices=parameter_choices,
+        error_messages={
+            "required": "Choose the parameter to change",
+            "invalid_choice": "Choose a parameter from the list",
+        },
     )
-    band = forms.ChoiceField(choices=BAND_OR_ALL, required=False)
+    band = forms.ChoiceField(
+        choices=BAND_OR_ALL,
+        required=False,
+        error_messages={"invalid_choice": "Choose a band from the list"},
+    )
     value = forms.CharField(max_length=30, error_messages={"required": "Enter the new value"})
     source = forms.CharField(
         max_length=300, error_messages={"required": "Enter where the new value comes from"}
@@ -58,19 +73,32 @@ class ChangeValueForm(GovukForm):
     )
 
     def clean_value(self):
-        raw = self.cleaned_data["value"].strip().replace(",", "").removeprefix("£")
+        raw = self.cleaned_data["value"].strip().removeprefix("£").strip()
+        if not NUMBER.match(raw) or raw in ("", "-", "."):
+            raise forms.ValidationError(NOT_A_NUMBER)
+        raw = raw.replace(",", "")
         try:
-            number = Decimal(raw)
+            Decimal(raw)
         except InvalidOperation:
-            raise forms.ValidationError("Enter the new value as a number, like 12.60") from None
-        if not number.is_finite():
-            raise forms.ValidationError("Enter the new value as a number, like 12.60")
+            raise forms.ValidationError(NOT_A_NUMBER) from None
         return raw
 
 
 class CompareForm(GovukForm):
-    a = forms.TypedChoiceField(coerce=int, error_messages={"required": "Choose the first version"})
-    b = forms.TypedChoiceField(coerce=int, error_messages={"required": "Choose the second version"})
+    a = forms.TypedChoiceField(
+        coerce=int,
+        error_messages={
+            "required": "Choose the first version",
+            "invalid_choice": "Choose the first version from the list",
+        },
+    )
+    b = forms.TypedChoiceField(
+        coerce=int,
+        error_messages={
+            "required": "Choose the second version",
+            "invalid_choice": "Choose the second version from the list",
+        },
+    )
 
     def __init__(self, *args, version_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

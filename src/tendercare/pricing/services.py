@@ -60,7 +60,7 @@ class ChangeRefused(DomainError):
 
 def _decimal(value, label: str) -> Decimal:
     try:
-        number = Decimal(str(value).strip().replace(",", ""))
+        number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise ChangeRefused(f"{label} must be a number", "value") from None
     if not number.is_finite():
