@@ -278,3 +278,40 @@ def test_history_lists_each_revision(signed_in, scenario, commissioner):
     assert "RLW from April" in html
     version = queries.current_version(scenario)
     assert "RLW from April" in page(signed_in, f"/history/pricing.scenarioversion/{version.pk}/")
+
+
+def test_presenter_formats_values_and_the_hca_sentence():
+    from tendercare.pricing import presenters
+
+    assert presenters.format_value(Decimal("12.6000"), "GBP per hour") == "12.60"
+    assert presenters.format_value(Decimal("5000.0000"), "GBP per year") == "5,000.00"
+    assert presenters.format_value(Decimal("15.0000"), "percent") == "15"
+    assert presenters.format_value(Decimal("0.4500"), "GBP per mile") == "0.45"
+    assert presenters.format_value(Decimal("12.0700"), "percent of pay") == "12.07"
+    above = presenters.HcaCheck(Decimal("32.83"), Decimal("32.14"), Decimal("0.69"))
+    assert "£0.69 above" in above.sentence and not above.within_one_percent
+    below = presenters.HcaCheck(Decimal("32.00"), Decimal("32.14"), Decimal("-0.14"))
+    assert "£0.14 below" in below.sentence and below.within_one_percent
+
+
+def test_compare_presenter_marks_only_what_differs(scenario, commissioner):
+    from tendercare.pricing import presenters
+
+    first = queries.current_version(scenario)
+    second = services.scenario_revise(
+        scenario=scenario,
+        by=commissioner,
+        changes=[Change("miles", "10", "Run 2", band="rural")],
+        reason="Measured",
+    )
+    compared = presenters.ComparePresenter(
+        presenters.for_version(first), presenters.for_version(second)
+    )
+    changed = [row for row in compared.parameters if row.changed]
+    assert [(row.label, row.band_label, row.a, row.b) for row in changed] == [
+        ("Distance driven", "Rural", "9", "10")
+    ]
+    assert compared.rate.difference == 0  # the all-bands rate does not use rural miles
+    rural = [row for band, _, row in compared.band_rates if band == "Rural"]
+    assert all(row.difference > 0 for row in rural)
+    assert all(row.difference == 0 for band, _, row in compared.band_rates if band != "Rural")
