@@ -2,7 +2,9 @@
 
 tendercare demo                       build the demo county (deterministic)
 tendercare serve [--port 8000]        serve on 127.0.0.1, with a background-task worker beside it
-tendercare travel_run --visits F --carers F --zone Z --week-start D   carer runs and travel by band
+tendercare travel run --visits F --carers F --zone Z --week-start D   carer runs, travel by band
+tendercare import cost-submission FILE ...   a provider's open-book costs (CSV or XLSX)
+tendercare import commissioned-hours FILE ...   hours and current spend by zone and band
 tendercare geography load [DIR]       import ONS files (default: the shipped extracts)
 tendercare import contracts FILE      import a contract register (CSV or XLSX)
 tendercare export contracts --format csv|xlsx --output FILE
@@ -17,6 +19,9 @@ ALIASES = {
     ("import", "contracts"): "import_contracts",
     ("export", "contracts"): "export_contracts",
     ("export", "ocds"): "export_ocds",
+    ("import", "cost-submission"): "import_cost_submission",
+    ("import", "commissioned-hours"): "import_commissioned_hours",
+    ("travel", "run"): "travel_run",
 }
 
 

@@ -8,6 +8,7 @@ SECTIONS = [
     ("Programmes", "programmes:list", None),
     ("Procurements", "procurement:list", None),
     ("Opportunities", "bidding:opportunities", {"provider"}),
+    ("Open book", "pricing:submissions", {"provider"}),
     (
         "Clarifications",
         "bidding:clarifications",
