@@ -21,6 +21,11 @@ MONDAY = dt.date(2026, 3, 2)
 
 @pytest.fixture
 def dover(db):
+    return dover_bands()
+
+
+def dover_bands() -> dict[str, str]:
+    """Load Dover's real geography; the first LSOA code of each band."""
     geography_load(lads=[DOVER])
     lsoas = list(Lsoa.objects.filter(place_id=DOVER).select_related("ruc").order_by("code"))
     by_band = {}

@@ -37,7 +37,7 @@ CARER_COLUMNS = ["carer_id", "lsoa", "shift_start", "shift_end", "skilled"]
 # (name, earliest planned start window opens, latest it opens, durations to choose from)
 SLOTS = [
     ("morning", dt.time(7, 0), dt.time(10, 0), (45, 60, 30)),
-    ("lunch", dt.time(11, 45), dt.time(13, 0), (30, 30, 45)),
+    ("lunch", dt.time(11, 30), dt.time(12, 30), (30, 30, 45)),
     ("tea", dt.time(16, 0), dt.time(17, 30), (30, 30, 45)),
     ("bed", dt.time(19, 0), dt.time(20, 30), (30, 45, 30)),
 ]
@@ -48,7 +48,7 @@ WINDOW_MINUTES = 60
 SHIFTS = {"early": (dt.time(7, 0), dt.time(14, 30)), "late": (dt.time(14, 30), dt.time(22, 30))}
 # Carer-minutes of shift per minute of care: room for travel and the peaks of the day (every
 # client has a morning call, so the early shift needs more room than the late one).
-STAFFING_RATIO = {"early": 2.8, "late": 2.2}
+STAFFING_RATIO = {"early": 2.8, "late": 2.5}
 
 
 @dataclass(frozen=True)
