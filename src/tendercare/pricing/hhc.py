@@ -330,35 +330,87 @@ def tasks_of(instance: Instance) -> list[Task]:
     ]
 
 
-def schedule(instance: Instance, orders: dict[str, list[Task]]) -> tuple[Solution, Cost] | None:
-    """Earliest start times for the given service orders (caregiver -> tasks), or None.
+def _task_table(instance: Instance) -> tuple[dict, list]:
+    """Per task (matrix row, duration, earliest), and the synchronised pairs; cached."""
+    cached = instance.__dict__.get("_tasks")
+    if cached is None:
+        info = {}
+        pairs = []
+        for p, patient in enumerate(instance.patients):
+            for r, requirement in enumerate(patient.requirements):
+                info[Task(p, r)] = (patient.index, requirement.duration, patient.earliest)
+            if patient.sync is not None:
+                pairs.append((patient.sync, Task(p, 0), Task(p, 1)))
+        cached = (info, pairs)
+        object.__setattr__(instance, "_tasks", cached)
+    return cached
 
-    Waiting is allowed, windows are soft at the end, synchronisation is enforced. The starts are
-    the least solution of the precedence constraints, found by raising lower bounds until they
-    hold; if they keep rising the orders wait on each other in a cycle and None is returned.
+
+def waiting_cycle(instance: Instance, orders: dict[str, list[Task]]) -> set[int]:
+    """Patients (positions) whose synchronised pair sits on or behind a cycle of waits.
+
+    Edges: each task before the next on its route; a simultaneous pair is one node; a
+    sequential pair's first service before its second. A cycle among these is a deadlock.
+    Empty when there is none.
     """
+    _, all_pairs = _task_table(instance)
+    node: dict[Task, Task] = {}
+    for tasks in orders.values():
+        for task in tasks:
+            node[task] = task
+    for sync, a, b in all_pairs:
+        if sync.kind == "simultaneous" and a in node and b in node:
+            node[b] = a
+    successors: dict[Task, list[Task]] = {n: [] for n in set(node.values())}
+    indegree = dict.fromkeys(successors, 0)
+
+    def edge(x: Task, y: Task) -> None:
+        successors[node[x]].append(node[y])
+        indegree[node[y]] += 1
+
+    for tasks in orders.values():
+        for x, y in zip(tasks, tasks[1:], strict=False):
+            edge(x, y)
+    for sync, a, b in all_pairs:
+        if sync.kind == "sequential" and a in node and b in node:
+            edge(a, b)
+    ready = [n for n, k in indegree.items() if k == 0]
+    while ready:
+        n = ready.pop()
+        for m in successors[n]:
+            indegree[m] -= 1
+            if indegree[m] == 0:
+                ready.append(m)
+    stuck = {n for n, k in indegree.items() if k > 0}
+    return {t.patient for t, n in node.items() if n in stuck and instance.patients[t.patient].sync}
+
+
+def starts_of(instance: Instance, orders: dict[str, list[Task]]) -> dict[Task, float] | None:
+    """Earliest start of every task for these orders, or None if they deadlock (see schedule)."""
+    if waiting_cycle(instance, orders):
+        return None
     d = instance.distances
+    office = instance.office
+    info, all_pairs = _task_table(instance)
     lower: dict[Task, float] = {}
     for tasks in orders.values():
         for task in tasks:
-            lower[task] = instance.patients[task.patient].earliest
-    pairs = []
-    for p, patient in enumerate(instance.patients):
-        if patient.sync is not None:
-            a, b = Task(p, 0), Task(p, 1)
-            if a in lower and b in lower:
-                pairs.append((patient.sync, a, b))
+            lower[task] = info[task][2]
+    pairs = [pair for pair in all_pairs if pair[1] in lower and pair[2] in lower]
     start: dict[Task, float] = {}
-    limit = 4 * (len(lower) + 2)
-    for _ in range(limit):
-        for tasks in orders.values():
-            here, free_at = instance.office, 0.0
+    routes = [tasks for tasks in orders.values() if tasks]
+    # Without a cycle of waits the bounds settle quickly; a sequential pair's maximum gap can
+    # still make them climb for ever (a later second service drags the first one later).
+    for _ in range(2 * len(pairs) + 10):
+        for tasks in routes:
+            here, free_at = office, 0.0
             for task in tasks:
-                patient = instance.patients[task.patient]
-                begin = max(free_at + d[here][patient.index], lower[task])
+                index, duration, _ = info[task]
+                begin = free_at + d[here][index]
+                if begin < lower[task]:
+                    begin = lower[task]
                 start[task] = begin
-                here = patient.index
-                free_at = begin + patient.requirements[task.requirement].duration
+                here, free_at = index, begin + duration
         changed = False
         for sync, a, b in pairs:
             if sync.kind == "simultaneous":
@@ -372,8 +424,19 @@ def schedule(instance: Instance, orders: dict[str, list[Task]]) -> tuple[Solutio
                 if start[b] > start[a] + sync.max_gap + 1e-9:
                     lower[a], changed = start[b] - sync.max_gap, True
         if not changed:
-            break
-    else:
+            return start
+    return None
+
+
+def schedule(instance: Instance, orders: dict[str, list[Task]]) -> tuple[Solution, Cost] | None:
+    """Earliest start times for the given service orders (caregiver -> tasks), or None.
+
+    Waiting is allowed, windows are soft at the end, synchronisation is enforced. The starts are
+    the least solution of the precedence constraints, found by raising lower bounds until they
+    hold; if they keep rising the orders wait on each other in a cycle and None is returned.
+    """
+    start = starts_of(instance, orders)
+    if start is None:
         return None
     routes = []
     for carer, tasks in orders.items():
@@ -381,14 +444,36 @@ def schedule(instance: Instance, orders: dict[str, list[Task]]) -> tuple[Solutio
         for task in tasks:
             patient = instance.patients[task.patient]
             requirement = patient.requirements[task.requirement]
+            begin = start[task]
             visits.append(
-                Visit(
-                    patient.id, requirement.service, start[task], start[task] + requirement.duration
-                )
+                Visit(patient.id, requirement.service, begin, begin + requirement.duration)
             )
         routes.append(Route(carer, tuple(visits)))
     solution = Solution(tuple(routes))
     return solution, cost(instance, solution)
+
+
+def quick_cost(instance: Instance, orders: dict[str, list[Task]]) -> float | None:
+    """The objective of these orders (as cost(...).total), without building a Solution."""
+    start = starts_of(instance, orders)
+    if start is None:
+        return None
+    d = instance.distances
+    info, _ = _task_table(instance)
+    latest = [p.latest for p in instance.patients]
+    distance, total, worst = 0.0, 0.0, 0.0
+    for tasks in orders.values():
+        here = instance.office
+        for task in tasks:
+            index = info[task][0]
+            distance += d[here][index]
+            here = index
+            late = start[task] - latest[task.patient]
+            if late > 0:
+                total += late
+                worst = max(worst, late)
+        distance += d[here][instance.office]
+    return (distance + total + worst) / 3
 
 
 # -- construction ------------------------------------------------------------------------------
@@ -451,11 +536,41 @@ def construct(instance: Instance) -> dict[str, list[Task]]:
 
 def _insert_best(
     instance: Instance, orders: dict[str, list[Task]], task: Task, avoid: str | None
-) -> tuple[dict[str, list[Task]], tuple[Solution, Cost]] | None:
-    """Put `task` where the exact schedule costs least, on any capable caregiver but `avoid`."""
+) -> dict[str, list[Task]] | None:
+    """Put `task` where the exact schedule costs least, on any capable caregiver but `avoid`.
+
+    Only places whose neighbours start within an hour of the patient's window are tried.
+    """
     patient = instance.patients[task.patient]
     service = patient.requirements[task.requirement].service
-    best = None
+    start = starts_of(instance, orders) or {}
+    slack = 60.0
+    best, best_cost = None, None
+    for carer in instance.caregivers:
+        if carer.id == avoid or service not in carer.abilities:
+            continue
+        route = orders[carer.id]
+        for position in range(len(route) + 1):
+            if position > 0 and start.get(route[position - 1], 0.0) > patient.latest + slack:
+                break
+            if position < len(route) and start.get(route[position], 1e18) < (
+                patient.earliest - slack
+            ):
+                continue
+            trial = dict(orders)
+            trial[carer.id] = route[:position] + [task] + route[position:]
+            found = quick_cost(instance, trial)
+            if found is not None and (best_cost is None or found < best_cost):
+                best, best_cost = trial, found
+    if best is None and slack:
+        return _insert_anywhere(instance, orders, task, avoid)
+    return best
+
+
+def _insert_anywhere(instance, orders, task, avoid):
+    patient = instance.patients[task.patient]
+    service = patient.requirements[task.requirement].service
+    best, best_cost = None, None
     for carer in instance.caregivers:
         if carer.id == avoid or service not in carer.abilities:
             continue
@@ -463,16 +578,19 @@ def _insert_best(
         for position in range(len(route) + 1):
             trial = dict(orders)
             trial[carer.id] = route[:position] + [task] + route[position:]
-            found = schedule(instance, trial)
-            if found is not None and (best is None or found[1].total < best[1][1].total):
-                best = (trial, found)
+            found = quick_cost(instance, trial)
+            if found is not None and (best_cost is None or found < best_cost):
+                best, best_cost = trial, found
     return best
 
 
-def repair(instance: Instance, orders: dict[str, list[Task]]):
-    """Give a double-up's second service to another caregiver where one route has both.
+def repair(instance: Instance, orders: dict[str, list[Task]]) -> dict[str, list[Task]] | None:
+    """Make the orders schedulable: two caregivers for every double-up, and no deadlock.
 
-    Returns (orders, (solution, cost)) or None if the orders still deadlock.
+    A double-up whose two services are on one route has its second service moved to the best
+    place on another capable caregiver's route. If the orders still wait on each other in a
+    cycle, every second service of a synchronised pair is taken out (without them nothing can
+    wait on anything) and put back one at a time where it costs least. None if that fails.
     """
     orders = {carer: list(tasks) for carer, tasks in orders.items()}
     for carer, tasks in list(orders.items()):
@@ -483,9 +601,27 @@ def repair(instance: Instance, orders: dict[str, list[Task]]):
             placed = _insert_best(instance, orders, second, avoid=carer)
             if placed is None:
                 return None
-            orders = placed[0]
-    found = schedule(instance, orders)
-    return None if found is None else (orders, found)
+            orders = placed
+    if starts_of(instance, orders) is not None:
+        return orders
+    carer_of = {task: carer for carer, tasks in orders.items() for task in tasks}
+    removed: list[Task] = []
+    for _ in range(len(instance.patients)):
+        stuck = waiting_cycle(instance, orders)
+        if not stuck and starts_of(instance, orders) is not None:
+            break
+        # Take out the second service of the pairs on the cycle (or of all pairs, if the
+        # bounds climb without a cycle), and put them back one at a time.
+        targets = stuck or {p for p, patient in enumerate(instance.patients) if patient.sync}
+        out = {Task(p, 1) for p in targets}
+        removed += sorted(out - set(removed), key=lambda t: t.patient)
+        orders = {c: [t for t in tasks if t not in out] for c, tasks in orders.items()}
+    for task in sorted(removed, key=lambda t: instance.patients[t.patient].earliest):
+        placed = _insert_best(instance, orders, task, avoid=carer_of.get(Task(task.patient, 0)))
+        if placed is None:
+            return None
+        orders = placed
+    return orders
 
 
 # -- the PyVRP rounds --------------------------------------------------------------------------
@@ -546,31 +682,24 @@ def _build(instance: Instance) -> _Model:
     model = _Model(instance, tasks, [groups[a] for a in ability_sets])
     model.client_of = {t: k for k, t in enumerate(tasks)}
     model.data = pyvrp.ProblemData(
-        locations, _clients(instance, tasks, {}), depots, vehicle_types, matrices, matrices
+        locations,
+        _clients(instance, tasks, dict.fromkeys(tasks, (0, horizon / SCALE))),
+        depots,
+        vehicle_types,
+        matrices,
+        matrices,
     )
     return model
 
 
-def _clients(instance: Instance, tasks: list[Task], pins: dict[int, float]) -> list:
-    """PyVRP clients; a synchronised patient in `pins` has its first service fixed at that time."""
+def _clients(instance: Instance, tasks: list[Task], windows: dict) -> list:
+    """PyVRP clients, one per task, with the given (earliest, latest) start windows."""
     import pyvrp
 
     clients = []
     for k, task in enumerate(tasks):
-        patient = instance.patients[task.patient]
-        requirement = patient.requirements[task.requirement]
-        early, late = patient.earliest, patient.latest
-        if patient.sync is not None and task.patient in pins:
-            t = pins[task.patient]
-            if task.requirement == 0 or patient.sync.kind == "simultaneous":
-                early = late = t
-            else:
-                early, late = t + patient.sync.min_gap, t + patient.sync.max_gap
-        elif patient.sync is not None and patient.sync.kind == "sequential":
-            if task.requirement == 0:
-                late = max(early, late - patient.sync.min_gap)
-            else:
-                early = min(late, early + patient.sync.min_gap)
+        requirement = instance.patients[task.patient].requirements[task.requirement]
+        early, late = windows[task]
         clients.append(
             pyvrp.Client(
                 location=k + 1,
@@ -605,19 +734,38 @@ def _warm_start(model: _Model, data, orders: dict[str, list[Task]]):
     return pyvrp.Solution(data, routes)
 
 
-def _pins_from(instance: Instance, solution: Solution) -> dict[int, float]:
-    """Start of each synchronised pair's first service in an exact schedule, kept in window."""
-    starts = {(v.patient, v.service): v.start for r in solution.routes for v in r.visits}
-    pins = {}
-    for p, patient in enumerate(instance.patients):
-        if patient.sync is None:
-            continue
-        t = starts[(patient.id, patient.requirements[0].service)]
-        latest = patient.latest
-        if patient.sync.kind == "sequential":
-            latest = max(patient.earliest, latest - patient.sync.min_gap)
-        pins[p] = min(max(t, patient.earliest), latest)
-    return pins
+def _windows_from(
+    instance: Instance, tasks: list[Task], start: dict[Task, float], rng: random.Random, free: float
+) -> dict[Task, tuple[float, float]]:
+    """PyVRP windows that the current exact schedule `start` already keeps, with some freedom.
+
+    A synchronised pair is pinned where the schedule has it (first service at its start; the
+    second at the same time, or within the sequential gap), so that any routes PyVRP returns
+    keep the synchronisation. Windows end at the patient's latest start, or at the current
+    start if that is later (a late service may get earlier, never later). A share `free` of the
+    pairs, and of the late services, are given their plain window back, so that they can move.
+    """
+    windows: dict[Task, tuple[float, float]] = {}
+    for task in tasks:
+        patient = instance.patients[task.patient]
+        early, late = patient.earliest, patient.latest
+        current = start.get(task, early)
+        released = rng.random() < free
+        if patient.sync is not None and not released:
+            t = start.get(Task(task.patient, 0), early)
+            if task.requirement == 0 or patient.sync.kind == "simultaneous":
+                early = late = t
+            else:
+                early, late = t + patient.sync.min_gap, t + patient.sync.max_gap
+        elif patient.sync is not None and patient.sync.kind == "sequential":
+            if task.requirement == 0:
+                late = max(early, late - patient.sync.min_gap)
+            else:
+                early = min(late, early + patient.sync.min_gap)
+        if not released:
+            late = max(late, current)
+        windows[task] = (early, late)
+    return windows
 
 
 @dataclass(frozen=True)
@@ -634,39 +782,47 @@ def solve(instance: Instance, *, seconds: float = 30.0, seed: int = 1) -> Result
 
     deadline = time.perf_counter() + seconds
     rng = random.Random(seed)
-    best_orders = construct(instance)
-    best = schedule(instance, best_orders)
-    assert best is not None  # list scheduling cannot deadlock
     model = _build(instance)
-    synced = [p for p, patient in enumerate(instance.patients) if patient.sync is not None]
-    pins: dict[int, float] = {}
+    current = construct(instance)
+    current_cost = quick_cost(instance, current)
+    assert current_cost is not None  # list scheduling cannot deadlock
+    best, best_cost = current, current_cost
+    synced = any(p.sync is not None for p in instance.patients)
     rounds = 0
-    first_share = 0.3 if synced else 1.0
     while True:
         left = deadline - time.perf_counter()
         if left <= 0.05:
             break
-        budget = left * first_share if rounds == 0 else min(left, max(0.5, seconds / 12))
-        data = model.data.replace(clients=_clients(instance, model.tasks, pins))
-        stop = MultipleCriteria([MaxRuntime(budget), NoImprovement(20_000)])
-        initial = _warm_start(model, data, best_orders) if rounds else None
+        if rounds == 0:
+            # Free round: plain windows, synchronisation ignored; repaired afterwards.
+            windows = _windows_from(instance, model.tasks, {}, rng, free=1.0)
+            budget = left * (0.15 if synced else 1.0)
+            initial = None
+        else:
+            start = starts_of(instance, current)
+            windows = _windows_from(
+                instance, model.tasks, start, rng, free=rng.choice([0.0, 0.1, 0.2, 0.3])
+            )
+            budget = min(left, max(0.3, seconds / 15))
+        data = model.data.replace(clients=_clients(instance, model.tasks, windows))
+        if rounds:
+            initial = _warm_start(model, data, current)
+        stop = MultipleCriteria([MaxRuntime(budget), NoImprovement(10_000)])
         result = pyvrp.solve(
             data, stop=stop, seed=seed + rounds, collect_stats=False, initial_solution=initial
         )
         rounds += 1
-        repaired = None
-        if result.best.distance() < FORBIDDEN:
-            repaired = repair(instance, _orders_from(model, result.best))
-        found = None if repaired is None else repaired[1]
-        if found is not None and found[1].total < best[1].total - 1e-9:
-            best, best_orders = found, repaired[0]
-        if not synced:
-            if result.best.is_feasible():
-                break
+        if result.best.distance() >= FORBIDDEN:
             continue
-        # Next round: pin the pairs where the best exact schedule has them, free some to move.
-        pins = _pins_from(instance, (found or best)[0])
-        free = rng.sample(synced, k=rng.randint(0, max(1, len(synced) // 3)))
-        for p in free:
-            pins.pop(p, None)
-    return Result(best[0], best[1], rounds)
+        orders = repair(instance, _orders_from(model, result.best))
+        found = None if orders is None else quick_cost(instance, orders)
+        if found is None:
+            continue
+        if found <= current_cost + 1e-9 or rounds == 1:
+            current, current_cost = orders, found
+        if found < best_cost - 1e-9:
+            best, best_cost = orders, found
+        if not synced and result.best.is_feasible():
+            break
+    solution, best_found = schedule(instance, best)
+    return Result(solution, best_found, rounds)
