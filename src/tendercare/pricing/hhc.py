@@ -401,7 +401,7 @@ def starts_of(instance: Instance, orders: dict[str, list[Task]]) -> dict[Task, f
     routes = [tasks for tasks in orders.values() if tasks]
     # Without a cycle of waits the bounds settle quickly; a sequential pair's maximum gap can
     # still make them climb for ever (a later second service drags the first one later).
-    for _ in range(2 * len(pairs) + 10):
+    for _ in range(4 * len(pairs) + 20):
         for tasks in routes:
             here, free_at = office, 0.0
             for task in tasks:
@@ -587,25 +587,18 @@ def _insert_anywhere(instance, orders, task, avoid):
 def repair(instance: Instance, orders: dict[str, list[Task]]) -> dict[str, list[Task]] | None:
     """Make the orders schedulable: two caregivers for every double-up, and no deadlock.
 
-    A double-up whose two services are on one route has its second service moved to the best
-    place on another capable caregiver's route. If the orders still wait on each other in a
-    cycle, every second service of a synchronised pair is taken out (without them nothing can
-    wait on anything) and put back one at a time where it costs least. None if that fails.
+    A double-up whose two services are on one route has its second service taken out; so has
+    every pair on a cycle of waits (or every pair, if the times still climb without a cycle:
+    without second services nothing can wait on anything). The services taken out are put
+    back one at a time where the exact schedule costs least (never on the route of their
+    partner). None if that fails.
     """
-    orders = {carer: list(tasks) for carer, tasks in orders.items()}
-    for carer, tasks in list(orders.items()):
-        patients = [t.patient for t in tasks]
-        for p in {p for p in patients if patients.count(p) > 1}:
-            second = Task(p, 1)
-            orders[carer] = [t for t in orders[carer] if t != second]
-            placed = _insert_best(instance, orders, second, avoid=carer)
-            if placed is None:
-                return None
-            orders = placed
-    if starts_of(instance, orders) is not None:
-        return orders
     carer_of = {task: carer for carer, tasks in orders.items() for task in tasks}
     removed: list[Task] = []
+    for tasks in orders.values():
+        patients = [t.patient for t in tasks]
+        removed += [Task(p, 1) for p in sorted({p for p in patients if patients.count(p) > 1})]
+    orders = {c: [t for t in tasks if t not in removed] for c, tasks in orders.items()}
     for _ in range(len(instance.patients)):
         stuck = waiting_cycle(instance, orders)
         if not stuck and starts_of(instance, orders) is not None:
@@ -617,10 +610,41 @@ def repair(instance: Instance, orders: dict[str, list[Task]]) -> dict[str, list[
         removed += sorted(out - set(removed), key=lambda t: t.patient)
         orders = {c: [t for t in tasks if t not in out] for c, tasks in orders.items()}
     for task in sorted(removed, key=lambda t: instance.patients[t.patient].earliest):
-        placed = _insert_best(instance, orders, task, avoid=carer_of.get(Task(task.patient, 0)))
+        partner = carer_of.get(Task(task.patient, 0))
+        placed = _insert_best(instance, orders, task, avoid=partner)
         if placed is None:
             return None
         orders = placed
+    return orders
+
+
+def polish(
+    instance: Instance, orders: dict[str, list[Task]], deadline: float
+) -> dict[str, list[Task]]:
+    """Move late services (one at a time) to the place where the exact objective is lowest.
+
+    PyVRP sees lateness only as a hard window; this step prices it exactly. Stops at `deadline`.
+    """
+    best_cost = quick_cost(instance, orders)
+    start = starts_of(instance, orders)
+    if best_cost is None or start is None:
+        return orders
+    late = sorted(
+        (t for t in start if start[t] > instance.patients[t.patient].latest + 1e-9),
+        key=lambda t: instance.patients[t.patient].latest - start[t],
+    )
+    for task in late:
+        if time.perf_counter() > deadline:
+            break
+        partner = Task(task.patient, 1 - task.requirement)
+        avoid = next((c for c, tasks in orders.items() if partner in tasks), None)
+        without = {c: [t for t in tasks if t != task] for c, tasks in orders.items()}
+        placed = _insert_best(instance, without, task, avoid=avoid)
+        if placed is None:
+            continue
+        found = quick_cost(instance, placed)
+        if found is not None and found < best_cost - 1e-9:
+            orders, best_cost = placed, found
     return orders
 
 
@@ -815,6 +839,8 @@ def solve(instance: Instance, *, seconds: float = 30.0, seed: int = 1) -> Result
         if result.best.distance() >= FORBIDDEN:
             continue
         orders = repair(instance, _orders_from(model, result.best))
+        if orders is not None:
+            orders = polish(instance, orders, deadline)
         found = None if orders is None else quick_cost(instance, orders)
         if found is None:
             continue
