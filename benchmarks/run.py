@@ -109,6 +109,13 @@ def main() -> None:
         results.append((label, f"{seconds * 1000:.0f} ms", f"HTTP {response.status_code}"))
         console.print(f"{label}: {seconds * 1000:.0f} ms (HTTP {response.status_code})")
 
+    # The routing engine on published benchmarks: a reduced default (six Solomon instances, the
+    # eight Mankowska instances of the headline gap, 10 s each); `benchmarks/routing.py --full`
+    # gives the full figures (docs/routing-bench.md).
+    import routing as routing_bench
+
+    results.extend(routing_bench.bench_rows())
+
     table = Table(
         title=f"Tendercare bench ({django.db.connection.vendor}, Python {sys.version.split()[0]})"
     )
