@@ -131,7 +131,9 @@ def test_missing_columns_are_reported_against_the_header(council, dover):
 def test_run_builds_feasible_runs_and_results_by_band(council, dover):
     run = travel.run_travel(do_import(council, dover).run)
     assert run.status == TravelRun.Status.DONE, run.message
-    assert run.progress == 100 and "Feasibility check passed" in run.message
+    assert (
+        run.progress == 100 and run.feasible is True and "Feasibility check passed" in run.message
+    )
     assert "5 of 5 visits served" in run.message
     stops = list(TravelStop.objects.filter(carer__run=run).select_related("carer", "visit"))
     assert len(stops) == 6  # V3 is a double-up

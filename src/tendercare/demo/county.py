@@ -22,6 +22,7 @@ from tendercare.organisations.models import Organisation
 
 from . import people
 from .plan import programmes_build
+from .pricing import build as pricing_build
 from .procurements import procurements_build
 
 DEMO_LADS = ["E06000035", "E07000108"]  # Medway and Dover (Dover has all four rurality bands)
@@ -45,6 +46,7 @@ class DemoSummary:
     award_contracts: int = 0
     interests: int = 0
     geography: str = ""
+    pricing: object = None
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -342,4 +344,12 @@ def build(*, as_of: dt.date, with_geography: bool = True, progress=None) -> Demo
     summary.awards = built.awards
     summary.award_contracts = built.contracts
     summary.interests = built.interests
+
+    summary.pricing = pricing_build(
+        as_of=as_of,
+        medway=medway,
+        providers=care_providers,
+        with_geography=with_geography,
+        progress=step,
+    )
     return summary

@@ -103,6 +103,11 @@ class TravelRun(models.Model):
     # Speed in miles per hour by band, e.g. {"urban": 15, "rural": 30}.
     speeds = models.JSONField(default=dict)
     seconds_per_day = models.PositiveIntegerField(default=5)
+    # Rows of an imported matrix: [from_lsoa, to_lsoa, minutes, miles]; empty for straight line.
+    imported_matrix = models.JSONField(default=list, blank=True)
+    # The independent check of every day's plan: None until run, then passed or not.
+    feasible = models.BooleanField(null=True, blank=True)
+    unserved = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.TextField(blank=True)

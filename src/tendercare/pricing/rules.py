@@ -1,7 +1,7 @@
 """Who may see or change pricing.
 
 Cost models, travel runs and budget impact belong to a commissioning body: its commissioning
-staff see them and (except contract managers' read of scenarios) change them; councillors read
+staff see and change them, except that contract managers only read scenarios; councillors read
 them. Open-book submissions are commercially sensitive: the commissioner that received one and
 the provider that sent it see it, nobody else. Evaluators see nothing here.
 """
@@ -45,9 +45,17 @@ def sent_or_received(user, submission):
     return submission.commissioner_id in organisation_family(user.organisation)
 
 
+@rules.predicate
+def is_contract_manager(user):
+    return getattr(user, "role", None) == "contract_manager"
+
+
 can_view_pricing = may_see_pricing & owns
 can_edit_pricing = may_edit_pricing & owns
+# Scenarios set the price the council pays: contract managers read them but do not change them
+# (they do change travel runs, hours and open-book records).
+can_edit_scenario = may_edit_pricing & ~is_contract_manager & owns
 
 rules.add_perm("pricing.view_scenario", can_view_pricing)
-rules.add_perm("pricing.change_scenario", can_edit_pricing)
+rules.add_perm("pricing.change_scenario", can_edit_scenario)
 rules.add_perm("pricing.view_costsubmission", sent_or_received)

@@ -349,8 +349,6 @@ def travel_import(
         return result
     speeds = {**DEFAULT_SPEEDS, **(speeds or {})}
     settings = {band: float(speeds[band]) for band in BANDS}
-    if matrix_rows:
-        settings["matrix"] = matrix_rows
     result.run = _create(
         owner=owner,
         by=by,
@@ -358,6 +356,7 @@ def travel_import(
         week_start=week_start,
         detour=detour or DEFAULT_DETOUR,
         speeds=settings,
+        matrix_rows=matrix_rows,
         seconds_per_day=seconds_per_day,
         visit_rows=visit_rows,
         carer_rows=carer_rows,
@@ -367,13 +366,24 @@ def travel_import(
 
 @transaction.atomic
 def _create(
-    *, owner, by, zone, week_start, detour, speeds, seconds_per_day, visit_rows, carer_rows
+    *,
+    owner,
+    by,
+    zone,
+    week_start,
+    detour,
+    speeds,
+    matrix_rows,
+    seconds_per_day,
+    visit_rows,
+    carer_rows,
 ):
     run = TravelRun.objects.create(
         owner=owner,
         zone=zone[:200],
         week_start=week_start,
-        matrix=TravelRun.Matrix.IMPORTED if "matrix" in speeds else TravelRun.Matrix.STRAIGHT_LINE,
+        matrix=TravelRun.Matrix.IMPORTED if matrix_rows else TravelRun.Matrix.STRAIGHT_LINE,
+        imported_matrix=matrix_rows or [],
         detour_factor=detour,
         speeds=speeds,
         seconds_per_day=seconds_per_day,
@@ -408,7 +418,7 @@ def _matrix_for(run: TravelRun, codes: list[str], centroids, bands):
         detour=float(run.detour_factor),
         local_miles=LOCAL_MILES,
     )
-    imported = run.speeds.get("matrix") if isinstance(run.speeds, dict) else None
+    imported = run.imported_matrix
     if imported:
         position = {code: i for i, code in enumerate(sorted(set(codes)))}
         size = len(position)
@@ -495,7 +505,7 @@ def run_travel(run: TravelRun, *, on_day: Callable[[int, int], None] | None = No
     )
     run.refresh_from_db()
     try:
-        message = _run_days(run, on_day)
+        message, feasible, unserved = _run_days(run, on_day)
     except Exception as error:  # a failed run must say so on its page, not stay "running"
         TravelRun.objects.filter(pk=run.pk).update(
             status=TravelRun.Status.FAILED,
@@ -506,14 +516,19 @@ def run_travel(run: TravelRun, *, on_day: Callable[[int, int], None] | None = No
         Auditor(by=None).event(run, summary=f"Travel run {run.pk} failed: {error}")
         return run
     TravelRun.objects.filter(pk=run.pk).update(
-        status=TravelRun.Status.DONE, progress=100, message=message, finished_at=timezone.now()
+        status=TravelRun.Status.DONE,
+        progress=100,
+        message=message,
+        feasible=feasible,
+        unserved=unserved,
+        finished_at=timezone.now(),
     )
     run.refresh_from_db()
     Auditor(by=None).event(run, summary=f"Travel run {run.pk} finished. {message}")
     return run
 
 
-def _run_days(run, on_day) -> str:
+def _run_days(run, on_day) -> tuple[str, bool, list[str]]:
     centroids = {
         code: (lat, lon, band)
         for code, lat, lon, band in Lsoa.objects.filter(
@@ -572,7 +587,7 @@ def _run_days(run, on_day) -> str:
             "high-dependency visits have a skilled carer, double-ups have two carers "
             "starting together."
         )
-    return " ".join(parts)
+    return " ".join(parts), not problems, unserved
 
 
 def _dec(value: float) -> Decimal:
@@ -678,7 +693,7 @@ def centroids(codes) -> dict[str, tuple[float, float, str]]:
 
 
 def feasibility_passed(run: TravelRun) -> bool:
-    return run.status == TravelRun.Status.DONE and "Feasibility check passed" in run.message
+    return run.status == TravelRun.Status.DONE and run.feasible is True
 
 
 # --- applying to a scenario ------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tendercare.core.forms import GovukForm, run_service
 
@@ -79,6 +79,7 @@ def _editable_scenarios(user):
 
 
 @login_required
+@require_GET
 def run_list(request):
     _may_see(request)
     return render(
@@ -125,6 +126,7 @@ def run_upload(request):
 
 
 @login_required
+@require_GET
 def run_detail(request, pk: int):
     run = _run(request, pk)
     can_apply = bool(rules.can_edit_pricing(request.user, run)) and travel.feasibility_passed(run)
@@ -205,6 +207,7 @@ def _project(points: list[tuple[float, float]], width=560, height=400, pad=24):
 
 
 @login_required
+@require_GET
 def carer_detail(request, pk: int, carer_pk: int):
     carer = travel.run_carer_for(request.user, pk, carer_pk)
     if carer is None:

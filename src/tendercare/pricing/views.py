@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from tendercare.core.errors import DomainError
 from tendercare.core.formats import gbp
@@ -42,6 +42,7 @@ def _version_label(version) -> str:
 
 
 @login_required
+@require_GET
 def scenario_list(request):
     _may_see_pricing(request)
     rows = []
@@ -104,6 +105,7 @@ def scenario_create(request):
 
 
 @login_required
+@require_GET
 def scenario_detail(request, pk: int):
     scenario = _scenario(request, pk)
     version = queries.current_version(scenario)
@@ -170,6 +172,7 @@ def scenario_change(request, pk: int):
 
 
 @login_required
+@require_GET
 def scenario_compare(request):
     _may_see_pricing(request)
     visible = {v.pk: v for v in queries.versions_visible_to(request.user)}

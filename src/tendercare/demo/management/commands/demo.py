@@ -55,6 +55,12 @@ class Command(BaseCommand):
                 "Riverside Home Care bids as 'provider'; every other bidder has an account "
                 "bids.<organisation> (for example bids.castle-view-care) with the demo password."
             )
+            priced = summary.pricing
+            console.print(
+                f"Pricing: scenarios {' and '.join(priced.scenarios)}; {priced.hours_rows} rows "
+                f"of commissioned hours; {priced.submissions} open-book submissions. "
+                f"{priced.travel}"
+            )
         table = Table(title=f"Demo sign-in accounts (password for all: {people.DEMO_PASSWORD})")
         for column in ("Username", "Role", "Organisation"):
             table.add_column(column)
