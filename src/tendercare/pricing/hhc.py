@@ -535,52 +535,66 @@ def construct(instance: Instance) -> dict[str, list[Task]]:
 
 
 def _insert_best(
-    instance: Instance, orders: dict[str, list[Task]], task: Task, avoid: str | None
+    instance: Instance,
+    orders: dict[str, list[Task]],
+    task: Task,
+    avoid: str | None,
+    *,
+    shortlist: int = 6,
 ) -> dict[str, list[Task]] | None:
     """Put `task` where the exact schedule costs least, on any capable caregiver but `avoid`.
 
-    Only places whose neighbours start within an hour of the patient's window are tried.
+    Every place on a capable route is first scored cheaply from the current start times
+    (detour, lateness of the task, delay pushed onto the next one); the `shortlist` best are
+    then priced exactly (with synchronisation), and the cheapest that does not deadlock wins.
     """
+    d = instance.distances
+    info, _ = _task_table(instance)
     patient = instance.patients[task.patient]
+    index, duration, _ = info[task]
     service = patient.requirements[task.requirement].service
     start = starts_of(instance, orders) or {}
-    slack = 60.0
-    best, best_cost = None, None
+    scored = []
     for carer in instance.caregivers:
         if carer.id == avoid or service not in carer.abilities:
             continue
         route = orders[carer.id]
         for position in range(len(route) + 1):
-            if position > 0 and start.get(route[position - 1], 0.0) > patient.latest + slack:
-                break
-            if position < len(route) and start.get(route[position], 1e18) < (
-                patient.earliest - slack
-            ):
-                continue
-            trial = dict(orders)
-            trial[carer.id] = route[:position] + [task] + route[position:]
-            found = quick_cost(instance, trial)
-            if found is not None and (best_cost is None or found < best_cost):
-                best, best_cost = trial, found
-    if best is None and slack:
-        return _insert_anywhere(instance, orders, task, avoid)
-    return best
-
-
-def _insert_anywhere(instance, orders, task, avoid):
-    patient = instance.patients[task.patient]
-    service = patient.requirements[task.requirement].service
+            if position:
+                prev = route[position - 1]
+                prev_index, prev_duration, _ = info[prev]
+                ready = start.get(prev, 0.0) + prev_duration
+            else:
+                prev_index, ready = instance.office, 0.0
+            if position < len(route):
+                nxt = route[position]
+                next_index = info[nxt][0]
+                next_start = start.get(nxt, 0.0)
+            else:
+                next_index, next_start = instance.office, None
+            begin = max(ready + d[prev_index][index], patient.earliest)
+            detour = d[prev_index][index] + d[index][next_index] - d[prev_index][next_index]
+            late = max(0.0, begin - patient.latest)
+            push = 0.0
+            if next_start is not None:
+                push = max(0.0, begin + duration + d[index][next_index] - next_start)
+            scored.append((detour + 2 * late + push, carer.id, position))
+    scored.sort()
     best, best_cost = None, None
-    for carer in instance.caregivers:
-        if carer.id == avoid or service not in carer.abilities:
-            continue
-        route = orders[carer.id]
-        for position in range(len(route) + 1):
+    for _, carer, position in scored[:shortlist]:
+        trial = dict(orders)
+        route = orders[carer]
+        trial[carer] = route[:position] + [task] + route[position:]
+        found = quick_cost(instance, trial)
+        if found is not None and (best_cost is None or found < best_cost):
+            best, best_cost = trial, found
+    if best is None:  # every short-listed place deadlocks: take the first one that does not
+        for _, carer, position in scored[shortlist:]:
             trial = dict(orders)
-            trial[carer.id] = route[:position] + [task] + route[position:]
-            found = quick_cost(instance, trial)
-            if found is not None and (best_cost is None or found < best_cost):
-                best, best_cost = trial, found
+            route = orders[carer]
+            trial[carer] = route[:position] + [task] + route[position:]
+            if starts_of(instance, trial) is not None:
+                return trial
     return best
 
 
