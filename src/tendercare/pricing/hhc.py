@@ -607,7 +607,6 @@ def repair(instance: Instance, orders: dict[str, list[Task]]) -> dict[str, list[
     back one at a time where the exact schedule costs least (never on the route of their
     partner). None if that fails.
     """
-    carer_of = {task: carer for carer, tasks in orders.items() for task in tasks}
     removed: list[Task] = []
     for tasks in orders.values():
         patients = [t.patient for t in tasks]
@@ -624,10 +623,19 @@ def repair(instance: Instance, orders: dict[str, list[Task]]) -> dict[str, list[
         removed += sorted(out - set(removed), key=lambda t: t.patient)
         orders = {c: [t for t in tasks if t not in out] for c, tasks in orders.items()}
     for task in sorted(removed, key=lambda t: instance.patients[t.patient].earliest):
-        partner = carer_of.get(Task(task.patient, 0))
+        first = Task(task.patient, 0)
+        partner = next((c for c, tasks in orders.items() if first in tasks), None)
         placed = _insert_best(instance, orders, task, avoid=partner)
         if placed is None:
-            return None
+            # Only the partner's caregiver can give this one: move the partner instead.
+            orders = {c: [t for t in tasks if t != first] for c, tasks in orders.items()}
+            placed = _insert_best(instance, orders, task, avoid=None)
+            if placed is None:
+                return None
+            carer = next(c for c, tasks in placed.items() if task in tasks)
+            placed = _insert_best(instance, placed, first, avoid=carer)
+            if placed is None:
+                return None
         orders = placed
     return orders
 
@@ -784,11 +792,12 @@ def _windows_from(
     pairs, and of the late services, are given their plain window back, so that they can move.
     """
     windows: dict[Task, tuple[float, float]] = {}
+    released_patients = {p for p in range(len(instance.patients)) if rng.random() < free}
     for task in tasks:
         patient = instance.patients[task.patient]
         early, late = patient.earliest, patient.latest
         current = start.get(task, early)
-        released = rng.random() < free
+        released = task.patient in released_patients
         if patient.sync is not None and not released:
             t = start.get(Task(task.patient, 0), early)
             if task.requirement == 0 or patient.sync.kind == "simultaneous":
