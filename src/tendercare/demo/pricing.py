@@ -2,8 +2,9 @@
 real LSOAs, commissioned hours by zone and locality, and open-book submissions with flags.
 
 Medway has urban, fringe and rural LSOAs but no isolated ones (ONS RUC 2021), so Medway Council
-measures travel on a benchmark week that also covers Dover district, whose villages fill the
-isolated band. Every write goes through the pricing services, the same path the pages use.
+measures travel on a benchmark week in neighbouring Dover district, whose LSOAs cover all four
+bands (a zone must be one contiguous area: carers do not cross from Medway to Dover). Every
+write goes through the pricing services, the same path the pages use.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ from tendercare.pricing.models import CostSubmission
 
 from .procurements import ABNORMALLY_LOW, HOME_CARE_LOTS
 
-MEDWAY, DOVER = "E06000035", "E07000108"
+DOVER = "E07000108"
 NLW_SCENARIO = "Medway home care 2026/27 at the National Living Wage"
 RLW_SCENARIO = "Medway home care 2026/27 at the Real Living Wage"
-BENCHMARK_ZONE = "Medway and Dover benchmark week"
+BENCHMARK_ZONE = "Dover district benchmark week"
 # Fictional demo figures: what Medway pays now under the 2019 contracts, GBP an hour.
 CURRENT_RATES = {"urban": Decimal("23.40"), "fringe": Decimal("24.10"), "rural": Decimal("25.20")}
 # Which Medway locality each zone's hours are counted in, for the locality view.
@@ -71,7 +72,7 @@ def _week_start(as_of: dt.date) -> dt.date:
 def _travel(medway: Organisation, as_of: dt.date, scenario, seconds_per_day: int):
     from .travel_week import areas_of_place, zone_week
 
-    areas = areas_of_place(MEDWAY) + areas_of_place(DOVER)
+    areas = areas_of_place(DOVER)
     if not areas:
         return None
     start = _week_start(as_of)
@@ -94,17 +95,19 @@ def _travel(medway: Organisation, as_of: dt.date, scenario, seconds_per_day: int
         run=run,
         scenario=scenario,
         by=None,
-        reason="Travel by band measured on the Medway and Dover benchmark week",
+        reason="Travel by band measured on the Dover district benchmark week",
     )
     return run
 
 
-def _hours_csv(year: int) -> bytes:
+def _hours_csv(year: int, with_localities: bool) -> bytes:
+    # Localities come with the geography; a build without it counts hours by zone only.
     rows = ["year,locality,zone,band,hours,current_spend"]
     for _number, title, _locality, _covers, hours in HOME_CARE_LOTS:
         for band, amount in hours.items():
             spend = (Decimal(amount) * CURRENT_RATES[band]).quantize(Decimal("1"))
-            rows.append(f'{year},{ZONE_LOCALITIES[title]},"{title}",{band},{amount},{spend}')
+            locality = ZONE_LOCALITIES[title] if with_localities else ""
+            rows.append(f'{year},{locality},"{title}",{band},{amount},{spend}')
     return ("\n".join(rows) + "\n").encode()
 
 
@@ -173,7 +176,9 @@ def build(
     step("Pricing home care: commissioned hours and open-book returns")
     year = as_of.year if as_of.month >= 4 else as_of.year - 1
     hours = submissions.commissioned_hours_import(
-        file=io.BytesIO(_hours_csv(year)), filename="commissioned-hours.csv", owner=medway
+        file=io.BytesIO(_hours_csv(year, with_geography)),
+        filename="commissioned-hours.csv",
+        owner=medway,
     )
     _must_import(hours, "commissioned hours")
     summary.hours_rows = hours.created

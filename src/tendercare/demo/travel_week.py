@@ -47,8 +47,12 @@ CALLS_WEIGHTS = (0.15, 0.3, 0.25, 0.3)
 WINDOW_MINUTES = 60
 SHIFTS = {"early": (dt.time(7, 0), dt.time(14, 30)), "late": (dt.time(14, 30), dt.time(22, 30))}
 # Carer-minutes of shift per minute of care: room for travel and the peaks of the day (every
-# client has a morning call, so the early shift needs more room than the late one).
-STAFFING_RATIO = {"early": 2.8, "late": 2.5}
+# client has a morning call; most also have a bed-time call between 19:00 and 21:30, so the late
+# shift is staffed for that peak rather than its average).
+STAFFING_RATIO = {"early": 2.8, "late": 4.0}
+# Skilled carers are fewer and further apart, and bed-time calls bunch up: staff them with a
+# wider margin so that every high-dependency call can be reached.
+SKILLED_MARGIN = 2.5
 
 
 @dataclass(frozen=True)
@@ -150,7 +154,7 @@ def _add_carers(week, rng, areas, everyone, demand, skilled_demand, week_start, 
         shift_minutes = _minutes(end) - _minutes(start)
         per_day = math.ceil(STAFFING_RATIO[shift] * demand[shift] / 7 / shift_minutes)
         skilled_per_day = math.ceil(
-            STAFFING_RATIO[shift] * 1.5 * skilled_demand[shift] / 7 / shift_minutes
+            STAFFING_RATIO[shift] * SKILLED_MARGIN * skilled_demand[shift] / 7 / shift_minutes
         )
         # Each carer works 5 days in 7, so 7/5 as many people as shifts on a day.
         people = math.ceil(per_day * 7 / 5)
