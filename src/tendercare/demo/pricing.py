@@ -35,6 +35,7 @@ ZONE_LOCALITIES = {
     "Gillingham": "Gillingham",
     "Rainham, Walderslade and Lordswood": "Rainham",
 }
+RETURNER = "Riverside Home Care Ltd"
 # An annual return with two findings: travel is not paid and overheads are above the range.
 ANNUAL_RETURN = """band,item,value,note
 ,hourly_price,24.60,blended rate charged to the council
@@ -182,7 +183,8 @@ def build(
     )
     _must_import(hours, "commissioned hours")
     summary.hours_rows = hours.created
-    returner = providers[0]
+    # Riverside Home Care (the demo's "provider" account) sends its annual return.
+    returner = next((p for p in providers if p.name == RETURNER), providers[0])
     annual = submissions.cost_submission_import(
         file=io.BytesIO(ANNUAL_RETURN.encode()),
         filename=f"{returner.name} annual return {year}.csv",
