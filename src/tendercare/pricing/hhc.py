@@ -781,7 +781,12 @@ def _warm_start(model: _Model, data, orders: dict[str, list[Task]]):
 
 
 def _windows_from(
-    instance: Instance, tasks: list[Task], start: dict[Task, float], rng: random.Random, free: float
+    instance: Instance,
+    tasks: list[Task],
+    start: dict[Task, float],
+    rng: random.Random,
+    free: float,
+    drift: float = 0.0,
 ) -> dict[Task, tuple[float, float]]:
     """PyVRP windows that the current exact schedule `start` already keeps, with some freedom.
 
@@ -790,6 +795,8 @@ def _windows_from(
     keep the synchronisation. Windows end at the patient's latest start, or at the current
     start if that is later (a late service may get earlier, never later). A share `free` of the
     pairs, and of the late services, are given their plain window back, so that they can move.
+    With `drift`, a pinned pair may move that much either way (the exact schedule then puts
+    the two services back in step).
     """
     windows: dict[Task, tuple[float, float]] = {}
     released_patients = {p for p in range(len(instance.patients)) if rng.random() < free}
@@ -801,9 +808,11 @@ def _windows_from(
         if patient.sync is not None and not released:
             t = start.get(Task(task.patient, 0), early)
             if task.requirement == 0 or patient.sync.kind == "simultaneous":
-                early = late = t
+                early, late = t - drift, t + drift
             else:
-                early, late = t + patient.sync.min_gap, t + patient.sync.max_gap
+                early, late = t + patient.sync.min_gap - drift, t + patient.sync.max_gap + drift
+            early = max(early, patient.earliest)
+            late = max(late, early)
         elif patient.sync is not None and patient.sync.kind == "sequential":
             if task.requirement == 0:
                 late = max(early, late - patient.sync.min_gap)
@@ -815,6 +824,31 @@ def _windows_from(
     return windows
 
 
+def _pinned_at(model: _Model, solution) -> dict[Task, tuple[float, float]]:
+    """Plain windows, with each synchronised pair pinned near where PyVRP's own (free)
+    schedule put it: the later of the two starts (simultaneous), or the first start, moved
+    later if the second would be too far behind (sequential)."""
+    instance = model.instance
+    starts: dict[Task, float] = {}
+    for route in solution.routes():
+        for activity in route.schedule():
+            if activity.is_client():
+                starts[model.tasks[activity.idx]] = activity.start_time / SCALE
+    pinned: dict[Task, float] = {}
+    for p, patient in enumerate(instance.patients):
+        a, b = starts.get(Task(p, 0)), starts.get(Task(p, 1))
+        if patient.sync is None or a is None or b is None:
+            continue
+        latest = patient.latest
+        if patient.sync.kind == "simultaneous":
+            t = max(a, b)
+        else:
+            t = max(a, b - patient.sync.max_gap)
+            latest = max(patient.earliest, latest - patient.sync.min_gap)
+        pinned[Task(p, 0)] = min(max(t, patient.earliest), latest)
+    return pinned
+
+
 @dataclass(frozen=True)
 class Result:
     solution: Solution
@@ -823,7 +857,12 @@ class Result:
 
 
 def solve(instance: Instance, *, seconds: float = 30.0, seed: int = 1) -> Result:
-    """The best plan found in about `seconds`; always feasible by `check` (windows are soft)."""
+    """The best plan found in about `seconds`; always feasible by `check` (windows are soft).
+
+    Rounds of PyVRP (see the module's docstring): a free round, then rounds that keep the
+    current plan's synchronisation and descend from it; after a few rounds without progress,
+    a new free round restarts the descent from elsewhere. The best plan seen is returned.
+    """
     import pyvrp
     from pyvrp.stop import MaxRuntime, MultipleCriteria, NoImprovement
 
@@ -835,43 +874,78 @@ def solve(instance: Instance, *, seconds: float = 30.0, seed: int = 1) -> Result
     assert current_cost is not None  # list scheduling cannot deadlock
     best, best_cost = current, current_cost
     synced = any(p.sync is not None for p in instance.patients)
-    rounds = 0
+    rounds, stale, restart = 0, 0, True
+    pins: dict[Task, float] | None = None
+    restarted_badly = False
     while True:
         left = deadline - time.perf_counter()
         if left <= 0.05:
             break
-        if rounds == 0:
+        if pins is not None:
+            # After a free round: its pairs pinned where PyVRP put them, hard windows.
+            windows = _windows_from(instance, model.tasks, {}, rng, free=1.0)
+            for p, patient in enumerate(instance.patients):
+                t = pins.get(Task(p, 0))
+                if t is None:
+                    continue
+                windows[Task(p, 0)] = (t, t)
+                if patient.sync.kind == "simultaneous":
+                    windows[Task(p, 1)] = (t, t)
+                else:
+                    windows[Task(p, 1)] = (t + patient.sync.min_gap, t + patient.sync.max_gap)
+            budget = min(left, seconds / 10)
+        elif restart:
             # Free round: plain windows, synchronisation ignored; repaired afterwards.
             windows = _windows_from(instance, model.tasks, {}, rng, free=1.0)
-            budget = left * (0.15 if synced else 1.0)
-            initial = None
+            budget = left * 0.15 if rounds == 0 and synced else min(left, seconds / 10)
+            if not synced:
+                budget = left
         else:
             start = starts_of(instance, current)
             windows = _windows_from(
-                instance, model.tasks, start, rng, free=rng.choice([0.0, 0.1, 0.2, 0.3])
+                instance,
+                model.tasks,
+                start,
+                rng,
+                free=rng.choice([0.0, 0.1, 0.2, 0.3]),
+                drift=rng.choice([0.0, 0.0, 5.0, 15.0]),
             )
-            budget = min(left, max(0.3, seconds / 15))
+            if rng.random() < 0.25:  # let PyVRP try routes a little late everywhere
+                slack = rng.choice([10.0, 30.0, 60.0])
+                windows = {
+                    t: (e, late + slack if e < late else late) for t, (e, late) in windows.items()
+                }
+            budget = min(left, seconds / 15, max(0.3, len(model.tasks) / 100))
         data = model.data.replace(clients=_clients(instance, model.tasks, windows))
-        if rounds:
-            initial = _warm_start(model, data, current)
-        stop = MultipleCriteria([MaxRuntime(budget), NoImprovement(10_000)])
+        initial = None if restart or pins is not None else _warm_start(model, data, current)
+        stop = MultipleCriteria([MaxRuntime(budget), NoImprovement(3_000)])
         result = pyvrp.solve(
             data, stop=stop, seed=seed + rounds, collect_stats=False, initial_solution=initial
         )
         rounds += 1
-        if result.best.distance() >= FORBIDDEN:
-            continue
-        orders = repair(instance, _orders_from(model, result.best))
+        was_restart, restart = restart, False
+        was_pinned, pins = pins is not None, None
+        if was_restart and synced:
+            pins = _pinned_at(model, result.best)
+        orders = None
+        if result.best.distance() < FORBIDDEN:
+            orders = repair(instance, _orders_from(model, result.best))
         if orders is not None:
             orders = polish(instance, orders, deadline)
         found = None if orders is None else quick_cost(instance, orders)
-        if found is None:
-            continue
-        if found <= current_cost + 1e-9 or rounds == 1:
-            current, current_cost = orders, found
-        if found < best_cost - 1e-9:
+        if found is not None and (
+            was_restart or found < current_cost - 1e-9 or (was_pinned and restarted_badly)
+        ):
+            current, current_cost, stale = orders, found, 0
+        else:
+            stale += 1
+        if was_restart:  # the pinned round that follows may replace a poor restart
+            restarted_badly = found is None or found > best_cost * 1.02
+        if found is not None and found < best_cost - 1e-9:
             best, best_cost = orders, found
         if not synced and result.best.is_feasible():
             break
+        if stale >= 4:
+            restart = True
     solution, best_found = schedule(instance, best)
     return Result(solution, best_found, rounds)
