@@ -118,11 +118,12 @@ def ortools_distance(data, seconds: float) -> float | None:
         windows[client.location] = (client.tw_early, client.tw_late)
     manager = pywrapcp.RoutingIndexManager(size, fleet, 0)
     model = pywrapcp.RoutingModel(manager)
-    node = manager.IndexToNode
-
-    arc = model.RegisterTransitCallback(lambda i, j: distance[node(i)][node(j)])
+    # Matrices and vectors registered natively: no Python callback in the search loop.
+    arc = model.RegisterTransitMatrix(distance)
     model.SetArcCostEvaluatorOfAllVehicles(arc)
-    step = model.RegisterTransitCallback(lambda i, j: service[node(i)] + duration[node(i)][node(j)])
+    step = model.RegisterTransitMatrix(
+        [[service[i] + duration[i][j] for j in range(size)] for i in range(size)]
+    )
     model.AddDimension(step, vehicle.tw_late, vehicle.tw_late, False, "Time")
     clock = model.GetDimensionOrDie("Time")
     for location in range(1, size):
@@ -130,7 +131,7 @@ def ortools_distance(data, seconds: float) -> float | None:
     for v in range(fleet):
         clock.CumulVar(model.Start(v)).SetRange(vehicle.tw_early, vehicle.tw_late)
         clock.CumulVar(model.End(v)).SetRange(vehicle.tw_early, vehicle.tw_late)
-    load = model.RegisterUnaryTransitCallback(lambda i: demand[node(i)])
+    load = model.RegisterUnaryTransitVector(demand)
     model.AddDimensionWithVehicleCapacity(load, 0, [vehicle.capacity[0]] * fleet, True, "Load")
 
     params = pywrapcp.DefaultRoutingSearchParameters()
