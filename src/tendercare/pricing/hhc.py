@@ -19,29 +19,44 @@ Pure module (no Django). It holds the published benchmark problem as Tendercare 
 
 How the solver handles what PyVRP does not model
 -------------------------------------------------
-Every required service is a PyVRP client of its own, at its own copy of the patient's location
-(the two copies of one patient are 0 apart). Skills are PyVRP profiles: caregivers with the
-same abilities share a vehicle type, whose distance and duration matrices make every edge into
-a service they cannot give prohibitively long, so the search never uses one.
+Every required service (a "task") is a PyVRP client of its own, at its own copy of the
+patient's location (the two copies of one patient are 0 apart). Skills are PyVRP profiles:
+caregivers with the same abilities share a vehicle type, whose distance and duration matrices
+make every edge into a task they cannot give prohibitively long (so is the edge between the two
+halves of a double-up, so that one caregiver does not take both in a row).
 
-PyVRP's time windows are hard (lateness is "time warp", a penalty during the search), and it
-has no synchronisation. So the search alternates two steps:
+PyVRP's time windows are hard (lateness is "time warp", a penalty during its search), and it
+has no synchronisation. So PyVRP only proposes routes, and Tendercare's own code times, mends
+and prices them:
 
-1. Routing: PyVRP with the patient windows as hard windows; a synchronised pair is either left
-   free (each service in the patient's window) or pinned: the first service gets a single
-   start time t, the second [t, t] (simultaneous) or [t + min gap, t + max gap] (sequential).
-2. Timing: the routes PyVRP returns are scheduled exactly by `schedule`, which computes the
-   earliest start of every service given the orders on each route, with waiting allowed,
-   synchronisation enforced and windows soft (the least fixed point of the precedence
-   constraints: as every start is as early as it can be, total and maximum tardiness are the
-   smallest these orders allow). A cycle of waits (a deadlock) rejects the routes.
+- Timing (`schedule`, `starts_of`): given the order of tasks on every route, the earliest start
+  of every task with waiting allowed, synchronisation enforced and windows soft at the end: the
+  least fixed point of the precedence constraints. As every start is as early as it can be,
+  total and maximum tardiness are the smallest those orders allow. Orders that wait on each
+  other in a cycle (a deadlock, found as a cycle in the graph of waits) have no schedule.
+- Repair (`repair`): a double-up given by one caregiver, and the pairs on a cycle of waits,
+  lose their second half, which is put back one task at a time where the exact objective is
+  lowest (never on the partner's route; if only the partner's caregiver can give it, the
+  partner moves instead).
+- Polish (`polish`): each late task is moved to the place where the exact objective is lowest.
 
-After the first free round, each round pins the synchronised pairs at the times the last
-exact schedule gave them (clamped into their window), frees a random part of them to move,
-and warm-starts PyVRP from the best routes so far; the best exactly scheduled plan is kept.
-A deadlock-free list-scheduling construction (patients by opening of their window, each service
+The rounds of `solve`:
+
+1. A free round: patient windows as hard windows, synchronisation ignored; repaired, polished.
+2. A pinned round: each pair pinned where PyVRP's own schedule of the free round put it (first
+   half at one time t; the second at t, or in [t + min gap, t + max gap]); repaired, polished.
+3. Descent rounds, warm-started from the current plan, with windows that the current exact
+   schedule already keeps: pairs pinned at their current times (or allowed to drift a little),
+   windows ending at the patient's latest start or the task's current start if later. So PyVRP
+   can shorten the routes without making anything later; a random share of pairs is freed to
+   move, and some rounds allow every task a little lateness. A round's plan is kept if its
+   exact cost is lower.
+4. After four rounds without progress, back to 1 (a restart). The best plan seen is returned.
+
+A deadlock-free list-scheduling construction (patients by opening of their window, each task
 appended to the route of the capable caregiver who can start it earliest) gives a feasible plan
-from the start, so `solve` always returns one.
+before any round, so `solve` always returns one (windows being soft, any schedulable plan that
+serves every task with the right skills is feasible).
 """
 
 from __future__ import annotations
@@ -824,7 +839,7 @@ def _windows_from(
     return windows
 
 
-def _pinned_at(model: _Model, solution) -> dict[Task, tuple[float, float]]:
+def _pinned_at(model: _Model, solution) -> dict[Task, float]:
     """Plain windows, with each synchronised pair pinned near where PyVRP's own (free)
     schedule put it: the later of the two starts (simultaneous), or the first start, moved
     later if the second would be too far behind (sequential)."""
