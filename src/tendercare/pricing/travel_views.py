@@ -200,8 +200,11 @@ def _project(points: list[tuple[float, float]], width=560, height=400, pad=24):
     ys = [p[0] for p in points]
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-3)
     scale = min(width - 2 * pad, height - 2 * pad) / span
+    # Centre the drawing, so a run inside one LSOA sits in the middle rather than a corner.
+    left = (width - (max(xs) - min(xs)) * scale) / 2
+    bottom = (height - (max(ys) - min(ys)) * scale) / 2
     return [
-        (round(pad + (x - min(xs)) * scale, 1), round(height - pad - (y - min(ys)) * scale, 1))
+        (round(left + (x - min(xs)) * scale, 1), round(height - bottom - (y - min(ys)) * scale, 1))
         for x, y in zip(xs, ys, strict=True)
     ]
 
