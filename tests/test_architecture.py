@@ -30,6 +30,11 @@ PURE_MODULES = [
     "pricing/hhc.py",
     "pricing/open_book.py",
     "pricing/budget.py",
+    "performance/kpis.py",
+    "performance/spc.py",
+    "performance/payments.py",
+    "performance/status_rules.py",
+    "performance/visit_rows.py",
 ]
 
 

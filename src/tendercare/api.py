@@ -51,6 +51,7 @@ def _add_routers():
         # Award's router holds the public OCDS endpoints under /procurements/{ref}/ocds
         ("award", "/procurements"),
         ("pricing", "/pricing"),
+        ("performance", "/performance"),
     ]:
         try:
             module = importlib.import_module(f"tendercare.{app}.api")

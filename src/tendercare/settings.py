@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "tendercare.evaluation",
     "tendercare.award",
     "tendercare.pricing",
+    "tendercare.performance",
     "tendercare.demo",
 ]
 
@@ -126,4 +127,9 @@ LOGGING = {
 CSRF_FAILURE_VIEW = "tendercare.core.views.csrf_failure"
 
 MEDIA_ROOT = VAR_DIR / "media"  # bid documents; never served publicly
+# Visit records (electronic call monitoring) as Parquet partitions by owner and month.
+VISIT_STORE = Path(os.environ.get("TENDERCARE_VISIT_STORE", VAR_DIR / "visits"))
+# The key that pseudonymises client ids on import: configuration, never in the repository.
+# Without it, a random key is made once and kept in var/ (see performance/pseudonyms.py).
+PSEUDONYM_KEY = os.environ.get("TENDERCARE_PSEUDONYM_KEY", "")
 MEDIA_URL = "/media-not-served/"

@@ -24,6 +24,18 @@ SECTIONS = [
         "pricing:scenarios",
         {"commissioner", "procurement_lead", "contract_manager", "administrator", "councillor"},
     ),
+    (
+        "Monitoring",
+        "performance:zones",
+        {
+            "commissioner",
+            "procurement_lead",
+            "contract_manager",
+            "administrator",
+            "councillor",
+            "provider",
+        },
+    ),
     ("Areas", "geography:places", None),
     ("Organisations", "organisations:list", None),
     ("People", "organisations:people", {"administrator"}),

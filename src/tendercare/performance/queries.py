@@ -1,0 +1,99 @@
+"""Reads about monitoring, already scoped to the person asking.
+
+The visit rows themselves are not in the database: visit_store.py reads them from Parquet,
+and callers pass it the provider and owner ids these functions allow.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from tendercare.contracts.models import Contract
+from tendercare.organisations.queries import organisation_family
+from tendercare.organisations.rules import is_provider_user
+
+from . import rules
+from .models import (
+    KpiDefinition,
+    KpiResult,
+    KpiReturn,
+    KpiSchedule,
+    ProviderStatus,
+    Statement,
+    StatusRecommendation,
+    VisitImport,
+    Zone,
+)
+
+
+def _family(user) -> list[int]:
+    return organisation_family(getattr(user, "organisation", None))
+
+
+def zones_visible_to(user) -> QuerySet[Zone]:
+    if is_provider_user(user):
+        return Zone.objects.filter(statuses__provider_id=user.organisation_id).distinct()
+    if not rules.may_see_monitoring(user):
+        return Zone.objects.none()
+    return Zone.objects.filter(owner_id__in=_family(user))
+
+
+def imports_visible_to(user) -> QuerySet[VisitImport]:
+    if not rules.may_see_monitoring(user):
+        return VisitImport.objects.none()
+    return VisitImport.objects.filter(owner_id__in=_family(user))
+
+
+def contracts_monitored_by(user) -> QuerySet[Contract]:
+    """Contracts whose delivery this person may see: the family's, or a provider's own."""
+    if is_provider_user(user):
+        return Contract.objects.filter(provider_id=user.organisation_id)
+    if not rules.may_see_monitoring(user):
+        return Contract.objects.none()
+    return Contract.objects.filter(shares__organisation_id__in=_family(user)).distinct()
+
+
+def kpi_definitions() -> QuerySet[KpiDefinition]:
+    return KpiDefinition.objects.all()
+
+
+def schedules_visible_to(user) -> QuerySet[KpiSchedule]:
+    return KpiSchedule.objects.filter(contract__in=contracts_monitored_by(user)).select_related(
+        "kpi", "contract"
+    )
+
+
+def results_visible_to(user) -> QuerySet[KpiResult]:
+    base = KpiResult.objects.select_related("kpi", "provider", "zone")
+    if is_provider_user(user):
+        return base.filter(provider_id=user.organisation_id)
+    if not rules.may_see_monitoring(user):
+        return base.none()
+    family = _family(user)
+    return base.filter(
+        Q(zone__owner_id__in=family) | Q(contract__shares__organisation_id__in=family)
+    ).distinct()
+
+
+def returns_visible_to(user) -> QuerySet[KpiReturn]:
+    return KpiReturn.objects.filter(contract__in=contracts_monitored_by(user))
+
+
+def statements_visible_to(user) -> QuerySet[Statement]:
+    return Statement.objects.filter(contract__in=contracts_monitored_by(user)).select_related(
+        "contract", "provider"
+    )
+
+
+def statuses_visible_to(user) -> QuerySet[ProviderStatus]:
+    return ProviderStatus.objects.filter(zone__in=zones_visible_to(user)).select_related(
+        "zone", "provider"
+    )
+
+
+def recommendations_visible_to(user) -> QuerySet[StatusRecommendation]:
+    if not rules.may_see_monitoring(user):
+        return StatusRecommendation.objects.none()
+    return StatusRecommendation.objects.filter(zone__owner_id__in=_family(user)).select_related(
+        "zone", "provider"
+    )
