@@ -5,6 +5,8 @@ tendercare serve [--port 8000]        serve on 127.0.0.1, with a background-task
 tendercare travel run --visits F --carers F --zone Z --week-start D   carer runs, travel by band
 tendercare import cost-submission FILE ...   a provider's open-book costs (CSV or XLSX)
 tendercare import commissioned-hours FILE ...   hours and current spend by zone and band
+tendercare import visits FILE --owner ORG   electronic call monitoring records (CSV, XLSX, Parquet)
+tendercare compute kpis ...           the KPI engine over the stored visits
 tendercare geography load [DIR]       import ONS files (default: the shipped extracts)
 tendercare import contracts FILE      import a contract register (CSV or XLSX)
 tendercare export contracts --format csv|xlsx --output FILE
@@ -22,6 +24,8 @@ ALIASES = {
     ("import", "cost-submission"): "import_cost_submission",
     ("import", "commissioned-hours"): "import_commissioned_hours",
     ("travel", "run"): "travel_run",
+    ("import", "visits"): "import_visits",
+    ("compute", "kpis"): "compute_kpis",
 }
 
 
