@@ -39,7 +39,7 @@ RETURNER = "Riverside Home Care Ltd"
 # An annual return with two findings: travel is not paid and overheads are above the range.
 ANNUAL_RETURN = """band,item,value,note
 ,hourly_price,24.60,blended rate charged to the council
-,pay_rate,12.21,
+,pay_rate,12.75,
 ,travel_paid,0,travel time not paid separately
 ,travel_minutes,0,
 ,miles,5,
@@ -114,7 +114,7 @@ def _hours_csv(year: int, with_localities: bool) -> bytes:
 
 def _bid_cost_book(low_bid: Bid) -> bytes:
     prices = {line.band: line.amount for line in low_bid.prices.all() if line.band != "total"}
-    rows = ["band,item,value", ",pay_rate,12.21", ",travel_paid,1", ",travel_minutes,9"]
+    rows = ["band,item,value", ",pay_rate,12.71", ",travel_paid,1", ",travel_minutes,9"]
     rows += [",overheads,4.10", ",return_rate,2"]
     rows += [f"{band},hourly_price,{amount}" for band, amount in sorted(prices.items())]
     return ("\n".join(rows) + "\n").encode()
@@ -153,6 +153,18 @@ def build(
                     for r in run.band_results.all()
                 )
             )
+    pricing.scenario_revise(
+        scenario=nlw,
+        changes=[
+            pricing.Change(
+                "pay_rate",
+                defaults.NLW_2026,
+                defaults.NLW_2026_SOURCE,
+                source_date=dt.date(2026, 4, 1),
+            )
+        ],
+        reason="The National Living Wage rises to GBP 12.71 from April 2026",
+    )
     current = nlw.versions.order_by("-number").first()
     rlw = pricing.scenario_copy(
         owner=medway,
@@ -165,9 +177,9 @@ def build(
         changes=[
             pricing.Change(
                 "pay_rate",
-                defaults.RLW_2025,
-                defaults.RLW_SOURCE,
-                source_date=dt.date(2024, 10, 23),
+                defaults.RLW_2026,
+                defaults.RLW_2026_SOURCE,
+                source_date=dt.date(2025, 10, 22),
             )
         ],
         reason="Pay care workers the Real Living Wage",

@@ -32,6 +32,13 @@ TRAVEL_ASSUMPTION = "Tendercare assumption until a travel run replaces it"
 
 NLW_2025 = Decimal("12.21")
 RLW_2025 = Decimal("12.60")
+# For 2026/27 scenarios: the rates announced in autumn 2025.
+NLW_2026 = Decimal("12.71")
+NLW_2026_SOURCE = "National Living Wage from 1 April 2026, GOV.UK National Minimum Wage rates"
+RLW_2026 = Decimal("13.45")
+RLW_2026_SOURCE = (
+    "Real Living Wage 2026/27 (UK outside London), Living Wage Foundation, 22 October 2025"
+)
 
 
 @dataclass(frozen=True)
