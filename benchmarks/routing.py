@@ -23,6 +23,7 @@ instances are read from ../shared/data/routing/hhcrsp when it exists. The output
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import time
@@ -222,7 +223,7 @@ class MankowskaRow:
     cost: hhc.Cost
 
 
-def run_mankowska(names: list[str], seconds: float) -> list[MankowskaRow]:
+def run_mankowska(names: list[str], seconds: float, save: Path | None = None) -> list[MankowskaRow]:
     table = read_best_known(SHIPPED / "hhcrsp" / "solutions" / "mankowska_best.md")
     rows = []
     for name in names:
@@ -234,6 +235,10 @@ def run_mankowska(names: list[str], seconds: float) -> list[MankowskaRow]:
         result = hhc.solve(instance, seconds=seconds, seed=1)
         errors = hhc.check(instance, result.solution)
         cost = hhc.cost(instance, result.solution)
+        if save is not None:
+            save.mkdir(parents=True, exist_ok=True)
+            plan = hhc.solution_json(result.solution) | {"instance": name}
+            (save / f"sol-{name}.json").write_text(json.dumps(plan, indent=1))
         source = "shipped" if SHIPPED in path.parents else "../shared"
         best = table[name]
         rows.append(MankowskaRow(name, source, best, not errors, errors, cost))
@@ -338,6 +343,7 @@ def bench_rows(
     full: bool = False,
     all_sizes: bool = False,
     with_ortools: bool = True,
+    save: Path | None = None,
 ) -> list[tuple[str, str, str]]:
     """The routing section of `make bench`: (label, result, detail) rows."""
     out = []
@@ -366,7 +372,7 @@ def bench_rows(
             f"{SHARED / 'hhcrsp'}{'' if SHARED.exists() else ', absent'})"
         )
         start = time.perf_counter()
-        rows = run_mankowska(names, mankowska_seconds)
+        rows = run_mankowska(names, mankowska_seconds, save)
         console.print(f"  ({time.perf_counter() - start:.0f} s)")
         out += mankowska_summary(rows, mankowska_seconds)
     return out
@@ -387,6 +393,7 @@ def main(argv: list[str] | None = None) -> None:
         "--all-sizes", action="store_true", help="with --full: also the 200 and 300 patients"
     )
     parser.add_argument("--no-ortools", action="store_true")
+    parser.add_argument("--save", type=Path, help="write each Mankowska plan here as JSON")
     args = parser.parse_args(argv)
     seconds = args.mankowska_seconds or (30.0 if args.full else 10.0)
     rows = bench_rows(
@@ -397,6 +404,7 @@ def main(argv: list[str] | None = None) -> None:
         full=args.full,
         all_sizes=args.all_sizes,
         with_ortools=not args.no_ortools,
+        save=args.save,
     )
     print_table("Routing benchmarks", rows)
 
