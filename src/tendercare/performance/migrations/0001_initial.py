@@ -6,315 +6,813 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contracts', '0002_variation_whole_life_change_and_imports'),
-        ('organisations', '0001_initial'),
-        ('procurement', '0002_offerinvitation'),
+        ("contracts", "0002_variation_whole_life_change_and_imports"),
+        ("organisations", "0001_initial"),
+        ("procurement", "0002_offerinvitation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='KpiDefinition',
+            name="KpiDefinition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField()),
-                ('kind', models.CharField(choices=[('visits', 'From visit records'), ('return', 'From a monthly return')], max_length=10)),
-                ('unit', models.CharField(default='percent', max_length=40)),
-                ('better', models.CharField(choices=[('higher', 'Higher is better'), ('lower', 'Lower is better')], max_length=10)),
-                ('default_target', models.DecimalField(decimal_places=2, max_digits=10)),
-                ('default_amber', models.DecimalField(decimal_places=2, max_digits=10)),
-                ('source', models.CharField(max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("visits", "From visit records"),
+                            ("return", "From a monthly return"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("unit", models.CharField(default="percent", max_length=40)),
+                (
+                    "better",
+                    models.CharField(
+                        choices=[("higher", "Higher is better"), ("lower", "Lower is better")],
+                        max_length=10,
+                    ),
+                ),
+                ("default_target", models.DecimalField(decimal_places=2, max_digits=10)),
+                ("default_amber", models.DecimalField(decimal_places=2, max_digits=10)),
+                ("source", models.CharField(max_length=300)),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='CqcRating',
+            name="CqcRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.CharField(choices=[('outstanding', 'Outstanding'), ('good', 'Good'), ('requires_improvement', 'Requires improvement'), ('inadequate', 'Inadequate')], max_length=30)),
-                ('published_on', models.DateField()),
-                ('location', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cqc_ratings', to='organisations.providerlocation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rating",
+                    models.CharField(
+                        choices=[
+                            ("outstanding", "Outstanding"),
+                            ("good", "Good"),
+                            ("requires_improvement", "Requires improvement"),
+                            ("inadequate", "Inadequate"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("published_on", models.DateField()),
+                (
+                    "location",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cqc_ratings",
+                        to="organisations.providerlocation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['location', '-published_on'],
+                "ordering": ["location", "-published_on"],
             },
         ),
         migrations.CreateModel(
-            name='KpiResult',
+            name="KpiResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(help_text='The first day of the month')),
-                ('numerator', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('denominator', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('value', models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True)),
-                ('computed_at', models.DateTimeField(auto_now=True)),
-                ('contract', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contracts.contract')),
-                ('kpi', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='results', to='performance.kpidefinition')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(help_text="The first day of the month")),
+                ("numerator", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("denominator", models.DecimalField(decimal_places=2, max_digits=14)),
+                (
+                    "value",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True),
+                ),
+                ("computed_at", models.DateTimeField(auto_now=True)),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="contracts.contract",
+                    ),
+                ),
+                (
+                    "kpi",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="results",
+                        to="performance.kpidefinition",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kpi', 'provider', 'zone', 'month'],
+                "ordering": ["kpi", "provider", "zone", "month"],
             },
         ),
         migrations.CreateModel(
-            name='KpiSchedule',
+            name="KpiSchedule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target', models.DecimalField(decimal_places=2, max_digits=10)),
-                ('amber', models.DecimalField(decimal_places=2, max_digits=10)),
-                ('weight', models.DecimalField(decimal_places=2, default=1, max_digits=6)),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kpi_schedules', to='contracts.contract')),
-                ('kpi', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='schedules', to='performance.kpidefinition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("target", models.DecimalField(decimal_places=2, max_digits=10)),
+                ("amber", models.DecimalField(decimal_places=2, max_digits=10)),
+                ("weight", models.DecimalField(decimal_places=2, default=1, max_digits=6)),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kpi_schedules",
+                        to="contracts.contract",
+                    ),
+                ),
+                (
+                    "kpi",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="schedules",
+                        to="performance.kpidefinition",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['contract', 'kpi'],
+                "ordering": ["contract", "kpi"],
             },
         ),
         migrations.CreateModel(
-            name='PaymentRule',
+            name="PaymentRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.CharField(choices=[('red', 'Red'), ('amber', 'Amber'), ('green', 'Green')], max_length=10)),
-                ('percent', models.DecimalField(decimal_places=2, max_digits=5)),
-                ('schedule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='performance.kpischedule')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rating",
+                    models.CharField(
+                        choices=[("red", "Red"), ("amber", "Amber"), ("green", "Green")],
+                        max_length=10,
+                    ),
+                ),
+                ("percent", models.DecimalField(decimal_places=2, max_digits=5)),
+                (
+                    "schedule",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rules",
+                        to="performance.kpischedule",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['schedule', 'rating'],
+                "ordering": ["schedule", "rating"],
             },
         ),
         migrations.CreateModel(
-            name='Adjustment',
+            name="Adjustment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('percent', models.DecimalField(decimal_places=2, max_digits=6)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('reason', models.CharField(max_length=500)),
-                ('kpi_result', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='performance.kpiresult')),
-                ('rule', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='performance.paymentrule')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("percent", models.DecimalField(decimal_places=2, max_digits=6)),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("reason", models.CharField(max_length=500)),
+                (
+                    "kpi_result",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="performance.kpiresult",
+                    ),
+                ),
+                (
+                    "rule",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="performance.paymentrule",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['statement', 'amount'],
+                "ordering": ["statement", "amount"],
             },
         ),
         migrations.CreateModel(
-            name='PaymentTerms',
+            name="PaymentTerms",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rates', models.JSONField(default=dict)),
-                ('monthly_hours', models.JSONField(default=dict)),
-                ('penalty_cap_percent', models.DecimalField(decimal_places=2, default=5, max_digits=5)),
-                ('reward_cap_percent', models.DecimalField(decimal_places=2, default=2, max_digits=5)),
-                ('contract', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='payment_terms', to='contracts.contract')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rates", models.JSONField(default=dict)),
+                ("monthly_hours", models.JSONField(default=dict)),
+                (
+                    "penalty_cap_percent",
+                    models.DecimalField(decimal_places=2, default=5, max_digits=5),
+                ),
+                (
+                    "reward_cap_percent",
+                    models.DecimalField(decimal_places=2, default=2, max_digits=5),
+                ),
+                (
+                    "contract",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="payment_terms",
+                        to="contracts.contract",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='QualityAudit',
+            name="QualityAudit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('audited_on', models.DateField()),
-                ('score', models.DecimalField(decimal_places=1, max_digits=5)),
-                ('notes', models.TextField(blank=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("audited_on", models.DateField()),
+                ("score", models.DecimalField(decimal_places=1, max_digits=5)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['provider', '-audited_on'],
+                "ordering": ["provider", "-audited_on"],
             },
         ),
         migrations.CreateModel(
-            name='Statement',
+            name="Statement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('commissioned_amount', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('delivered_amount', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('adjustments_amount', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('total', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('status', models.CharField(choices=[('issued', 'Issued'), ('disputed', 'Disputed'), ('resolved', 'Dispute resolved'), ('accepted', 'Accepted')], default='issued', max_length=10)),
-                ('issued_at', models.DateTimeField(auto_now_add=True)),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='contracts.contract')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField()),
+                ("commissioned_amount", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("delivered_amount", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("adjustments_amount", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("total", models.DecimalField(decimal_places=2, max_digits=14)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("issued", "Issued"),
+                            ("disputed", "Disputed"),
+                            ("resolved", "Dispute resolved"),
+                            ("accepted", "Accepted"),
+                        ],
+                        default="issued",
+                        max_length=10,
+                    ),
+                ),
+                ("issued_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="statements",
+                        to="contracts.contract",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-month', 'contract'],
+                "ordering": ["-month", "contract"],
             },
         ),
         migrations.CreateModel(
-            name='Dispute',
+            name="Dispute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('raised_at', models.DateTimeField(auto_now_add=True)),
-                ('reason', models.TextField()),
-                ('outcome', models.CharField(blank=True, choices=[('upheld', 'Upheld: adjustment removed'), ('rejected', 'Rejected: statement stands')], max_length=10)),
-                ('resolution', models.TextField(blank=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('adjustment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='disputes', to='performance.adjustment')),
-                ('raised_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('statement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='disputes', to='performance.statement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("raised_at", models.DateTimeField(auto_now_add=True)),
+                ("reason", models.TextField()),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("upheld", "Upheld: adjustment removed"),
+                            ("rejected", "Rejected: statement stands"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("resolution", models.TextField(blank=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "adjustment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="disputes",
+                        to="performance.adjustment",
+                    ),
+                ),
+                (
+                    "raised_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="disputes",
+                        to="performance.statement",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-raised_at'],
+                "ordering": ["-raised_at"],
             },
         ),
         migrations.AddField(
-            model_name='adjustment',
-            name='statement',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='adjustments', to='performance.statement'),
+            model_name="adjustment",
+            name="statement",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="adjustments",
+                to="performance.statement",
+            ),
         ),
         migrations.CreateModel(
-            name='StatementLine',
+            name="StatementLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('band', models.CharField(choices=[('urban', 'Urban'), ('fringe', 'Fringe'), ('rural', 'Rural'), ('isolated', 'Isolated')], max_length=10)),
-                ('commissioned_hours', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('delivered_hours', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('rate', models.DecimalField(decimal_places=2, max_digits=8)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('statement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='performance.statement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "band",
+                    models.CharField(
+                        choices=[
+                            ("urban", "Urban"),
+                            ("fringe", "Fringe"),
+                            ("rural", "Rural"),
+                            ("isolated", "Isolated"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("commissioned_hours", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("delivered_hours", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("rate", models.DecimalField(decimal_places=2, max_digits=8)),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=14)),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="performance.statement",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['statement', 'band'],
+                "ordering": ["statement", "band"],
             },
         ),
         migrations.CreateModel(
-            name='VisitImport',
+            name="VisitImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=255)),
-                ('sha256', models.CharField(max_length=64)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Checking and storing'), ('done', 'Stored'), ('unchanged', 'Already stored: nothing changed'), ('failed', 'Refused')], default='queued', max_length=10)),
-                ('progress', models.PositiveSmallIntegerField(default=0)),
-                ('rows', models.PositiveIntegerField(default=0)),
-                ('stored', models.PositiveIntegerField(default=0)),
-                ('months', models.JSONField(blank=True, default=list)),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('message', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visit_imports', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filename", models.CharField(max_length=255)),
+                ("sha256", models.CharField(max_length=64)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Checking and storing"),
+                            ("done", "Stored"),
+                            ("unchanged", "Already stored: nothing changed"),
+                            ("failed", "Refused"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0)),
+                ("rows", models.PositiveIntegerField(default=0)),
+                ("stored", models.PositiveIntegerField(default=0)),
+                ("months", models.JSONField(blank=True, default=list)),
+                ("errors", models.JSONField(blank=True, default=list)),
+                ("message", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visit_imports",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Zone',
+            name="Zone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('lsoa_codes', models.JSONField(blank=True, default=list)),
-                ('lot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='procurement.lot')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='zones', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("lsoa_codes", models.JSONField(blank=True, default=list)),
+                (
+                    "lot",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="procurement.lot",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="zones",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['owner', 'name'],
+                "ordering": ["owner", "name"],
             },
         ),
         migrations.CreateModel(
-            name='StatusRecommendation',
+            name="StatusRecommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('current', models.CharField(choices=[('prime', 'Prime provider'), ('supplementary', 'Supplementary provider'), ('suspended', 'Suspended from new packages')], max_length=20)),
-                ('recommended', models.CharField(choices=[('prime', 'Prime provider'), ('supplementary', 'Supplementary provider'), ('suspended', 'Suspended from new packages')], max_length=20)),
-                ('score', models.DecimalField(decimal_places=1, max_digits=5)),
-                ('reason', models.TextField()),
-                ('state', models.CharField(choices=[('pending', 'Waiting for a decision'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_reason', models.TextField(blank=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
-                ('zone', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='performance.zone')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField()),
+                (
+                    "current",
+                    models.CharField(
+                        choices=[
+                            ("prime", "Prime provider"),
+                            ("supplementary", "Supplementary provider"),
+                            ("suspended", "Suspended from new packages"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "recommended",
+                    models.CharField(
+                        choices=[
+                            ("prime", "Prime provider"),
+                            ("supplementary", "Supplementary provider"),
+                            ("suspended", "Suspended from new packages"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("score", models.DecimalField(decimal_places=1, max_digits=5)),
+                ("reason", models.TextField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for a decision"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_reason", models.TextField(blank=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "zone",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recommendations",
+                        to="performance.zone",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-month', 'zone', 'provider'],
+                "ordering": ["-month", "zone", "provider"],
             },
         ),
         migrations.CreateModel(
-            name='QualityScore',
+            name="QualityScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('score', models.DecimalField(decimal_places=1, max_digits=5)),
-                ('components', models.JSONField(default=dict)),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
-                ('zone', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quality_scores', to='performance.zone')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField()),
+                ("score", models.DecimalField(decimal_places=1, max_digits=5)),
+                ("components", models.JSONField(default=dict)),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "zone",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quality_scores",
+                        to="performance.zone",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['zone', 'provider', 'month'],
+                "ordering": ["zone", "provider", "month"],
             },
         ),
         migrations.CreateModel(
-            name='ProviderStatus',
+            name="ProviderStatus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('prime', 'Prime provider'), ('supplementary', 'Supplementary provider'), ('suspended', 'Suspended from new packages')], max_length=20)),
-                ('since', models.DateField()),
-                ('until', models.DateField(blank=True, null=True)),
-                ('reason', models.CharField(max_length=500)),
-                ('contract', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='contracts.contract')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='zone_statuses', to='organisations.organisation')),
-                ('zone', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='statuses', to='performance.zone')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("prime", "Prime provider"),
+                            ("supplementary", "Supplementary provider"),
+                            ("suspended", "Suspended from new packages"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("since", models.DateField()),
+                ("until", models.DateField(blank=True, null=True)),
+                ("reason", models.CharField(max_length=500)),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="contracts.contract",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="zone_statuses",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "zone",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="statuses",
+                        to="performance.zone",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['zone', 'provider', '-since'],
+                "ordering": ["zone", "provider", "-since"],
             },
         ),
         migrations.AddField(
-            model_name='kpiresult',
-            name='zone',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='performance.zone'),
+            model_name="kpiresult",
+            name="zone",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                to="performance.zone",
+            ),
         ),
         migrations.CreateModel(
-            name='KpiReturn',
+            name="KpiReturn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('numerator', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('denominator', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('entered_at', models.DateTimeField(auto_now=True)),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kpi_returns', to='contracts.contract')),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('kpi', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='returns', to='performance.kpidefinition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField()),
+                ("numerator", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("denominator", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("entered_at", models.DateTimeField(auto_now=True)),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kpi_returns",
+                        to="contracts.contract",
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "kpi",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="returns",
+                        to="performance.kpidefinition",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['contract', 'kpi', 'month'],
-                'constraints': [models.UniqueConstraint(fields=('contract', 'kpi', 'month'), name='kpi_return_unique')],
+                "ordering": ["contract", "kpi", "month"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("contract", "kpi", "month"), name="kpi_return_unique"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='kpischedule',
-            constraint=models.UniqueConstraint(fields=('contract', 'kpi'), name='kpi_schedule_unique'),
+            model_name="kpischedule",
+            constraint=models.UniqueConstraint(
+                fields=("contract", "kpi"), name="kpi_schedule_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentrule',
-            constraint=models.UniqueConstraint(fields=('schedule', 'rating'), name='payment_rule_unique'),
+            model_name="paymentrule",
+            constraint=models.UniqueConstraint(
+                fields=("schedule", "rating"), name="payment_rule_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.UniqueConstraint(fields=('contract', 'month'), name='statement_unique'),
+            model_name="statement",
+            constraint=models.UniqueConstraint(
+                fields=("contract", "month"), name="statement_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='zone',
-            constraint=models.UniqueConstraint(fields=('owner', 'name'), name='zone_name_unique'),
+            model_name="zone",
+            constraint=models.UniqueConstraint(fields=("owner", "name"), name="zone_name_unique"),
         ),
         migrations.AddConstraint(
-            model_name='qualityscore',
-            constraint=models.UniqueConstraint(fields=('provider', 'zone', 'month'), name='quality_score_unique'),
+            model_name="qualityscore",
+            constraint=models.UniqueConstraint(
+                fields=("provider", "zone", "month"), name="quality_score_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='kpiresult',
-            constraint=models.UniqueConstraint(fields=('kpi', 'provider', 'zone', 'contract', 'month'), name='kpi_result_unique'),
+            model_name="kpiresult",
+            constraint=models.UniqueConstraint(
+                fields=("kpi", "provider", "zone", "contract", "month"), name="kpi_result_unique"
+            ),
         ),
     ]
