@@ -1,0 +1,108 @@
+"""The KPI engine writes results per provider, zone and month, replaces them on recompute,
+links the contract through the provider's status and drills down to the visits."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tendercare.core.models import AuditLog
+from tendercare.performance import kpi_engine
+from tendercare.performance.models import KpiDefinition, KpiResult
+
+from .kpi_setup import monitored_fixture, store_fixture  # noqa: F401 - fixtures
+from .kpi_store import visit, write_store
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(m):
+    p, z = m.provider.pk, m.zone.pk
+    return [
+        visit("a", "2025-01-06 08:00", 30, "2025-01-06 08:05", provider_id=p, zone_id=z),
+        visit("b", "2025-01-06 09:00", 30, None, provider_id=p, zone_id=z, client="c2"),
+        visit("c", "2025-02-03 09:00", 60, "2025-02-03 09:40", 30, provider_id=p, zone_id=z),
+        visit(
+            "d",
+            "2025-01-06 09:00",
+            30,
+            "2025-01-06 09:00",
+            provider_id=m.other_provider.pk,
+            zone_id=m.other_zone.pk,
+        ),
+        # A zone that is not the council's is left out and counted.
+        visit("e", "2025-01-06 09:00", 30, None, provider_id=p, zone_id=999_999),
+    ]
+
+
+def _result(code, provider, zone, month):
+    return KpiResult.objects.get(kpi__code=code, provider=provider, zone=zone, month=f"{month}-01")
+
+
+def test_builtin_definitions_are_loaded_by_the_migration(db):
+    codes = set(KpiDefinition.objects.values_list("code", flat=True))
+    assert {"punctuality", "missed", "call_cramming", "rtt_18_weeks", "fft_positive"} <= codes
+    rtt = KpiDefinition.objects.get(code="rtt_18_weeks")
+    assert rtt.kind == "return" and rtt.default_target == Decimal("92")
+
+
+def test_results_are_written_with_contract_and_audited(monitored, store, commissioner):
+    write_store(store, _rows(monitored), owner_id=monitored.council.pk)
+    run = kpi_engine.compute_for_owner(owner=monitored.council, by=commissioner)
+    missed = _result("missed", monitored.provider, monitored.zone, "2025-01")
+    assert (missed.numerator, missed.denominator, missed.value) == (1, 2, Decimal("50.0000"))
+    assert missed.contract == monitored.contract
+    short = _result("short_85", monitored.provider, monitored.zone, "2025-02")
+    assert short.value == 100
+    other = _result("missed", monitored.other_provider, monitored.other_zone, "2025-01")
+    assert other.contract == monitored.other_contract and other.value == 0
+    assert run.months == ["2025-01", "2025-02"] and run.skipped > 0
+    log = AuditLog.objects.filter(object_type="organisations.organisation").latest("pk")
+    assert "KPIs computed" in log.summary and log.after["written"] == run.written
+
+
+def test_recompute_is_idempotent_and_replaces_only_the_months_asked(monitored, store):
+    write_store(store, _rows(monitored), owner_id=monitored.council.pk)
+    kpi_engine.compute_for_owner(owner=monitored.council)
+    first = KpiResult.objects.count()
+    kpi_engine.compute_for_owner(owner=monitored.council)
+    assert KpiResult.objects.count() == first
+    february = KpiResult.objects.filter(month="2025-02-01").count()
+    kpi_engine.compute_for_owner(owner=monitored.council, months=["2025-01"])
+    assert KpiResult.objects.count() == first
+    assert KpiResult.objects.filter(month="2025-02-01").count() == february
+
+
+def test_travel_uses_the_band_minutes_given(monitored, store):
+    p, z = monitored.provider.pk, monitored.zone.pk
+    rows = [
+        visit("a", "2025-01-06 08:00", 60, "2025-01-06 08:00", provider_id=p, zone_id=z, travel=6)
+    ]
+    write_store(store, rows, owner_id=monitored.council.pk)
+    kpi_engine.compute_for_owner(owner=monitored.council, band_minutes={"urban": Decimal(12)})
+    assert _result("travel_vs_model", monitored.provider, monitored.zone, "2025-01").value == 50
+
+
+def test_drill_down_lists_the_visits_behind_a_result(monitored, store):
+    write_store(store, _rows(monitored), owner_id=monitored.council.pk)
+    kpi_engine.compute_for_owner(owner=monitored.council)
+    missed = _result("missed", monitored.provider, monitored.zone, "2025-01")
+    rows = kpi_engine.visits_behind(missed, limit=10)
+    assert [(r["visit_id"], r["counted"]) for r in rows] == [("b", True), ("a", False)]
+    assert rows[0]["client_key"] == "c2" and "client_id" not in rows[0]
+
+
+def test_an_empty_store_writes_nothing(monitored, store):
+    run = kpi_engine.compute_for_owner(owner=monitored.council)
+    assert run.written == 0 and KpiResult.objects.count() == 0
+
+
+def test_compute_frames_returns_one_frame_per_visit_kpi(tmp_path):
+    from .kpi_store import connect
+
+    write_store(tmp_path, [visit("a", "2025-01-06 08:00", 30, None)])
+    frames = kpi_engine.compute_frames(connect(tmp_path))
+    assert set(frames) == {k.code for k in kpi_engine.kpis.VISIT_KPIS}
+    assert frames["missed"][["numerator", "denominator"]].values.tolist() == [[1, 1]]
+    assert frames["punctuality"].empty
