@@ -3,6 +3,7 @@ links the contract through the provider's status and drills down to the visits."
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -106,3 +107,23 @@ def test_compute_frames_returns_one_frame_per_visit_kpi(tmp_path):
     assert set(frames) == {k.code for k in kpi_engine.kpis.VISIT_KPIS}
     assert frames["missed"][["numerator", "denominator"]].values.tolist() == [[1, 1]]
     assert frames["punctuality"].empty
+
+
+def test_the_compute_kpis_command(monitored, store):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    write_store(store, _rows(monitored), owner_id=monitored.council.pk)
+    out = StringIO()
+    call_command(
+        "compute_kpis", "--owner", monitored.council.name, "--month", "2025-01", stdout=out
+    )
+    assert "KPIs computed" in out.getvalue()
+    assert set(KpiResult.objects.values_list("month", flat=True)) == {dt.date(2025, 1, 1)}
+    with pytest.raises(CommandError):
+        call_command("compute_kpis", "--owner", "Nowhere", stdout=out)
+    with pytest.raises(CommandError):
+        call_command(
+            "compute_kpis", "--owner", monitored.council.name, "--month", "Jan", stdout=out
+        )

@@ -140,6 +140,12 @@ def default_scenario(owner):
     return Scenario.objects.filter(owner=owner).order_by("-created_at", "-pk").first()
 
 
+def scenario_of(owner, pk: int):
+    from tendercare.pricing.models import Scenario
+
+    return Scenario.objects.filter(owner=owner, pk=pk).first()
+
+
 def centroids_for(con) -> dict[str, tuple[float, float]]:
     from tendercare.geography.models import Lsoa
 
