@@ -489,3 +489,43 @@ def dispute_resolve(*, dispute: Dispute, outcome: str, resolution: str, by) -> D
             summary=f"Dispute {outcome}: total {statement.total}",
         )
     return dispute
+
+
+# --- reads for the payment pages (scoped through queries.py) ---------------------------------
+
+
+def statements_for(user):
+    """Statements this person may see. A provider sees only statements paying it (even on a
+    contract since novated to someone else)."""
+    found = queries.statements_visible_to(user)
+    if is_provider_user(user):
+        found = found.filter(provider_id=user.organisation_id)
+    return found
+
+
+def disputes_visible_to(user):
+    return Dispute.objects.filter(statement__in=statements_for(user)).select_related(
+        "statement", "adjustment", "raised_by", "resolved_by"
+    )
+
+
+def terms_for(contract: Contract) -> PaymentTerms | None:
+    return PaymentTerms.objects.filter(contract=contract).first()
+
+
+def schedules_with_rules(contract: Contract) -> list[KpiSchedule]:
+    return list(
+        KpiSchedule.objects.filter(contract=contract)
+        .select_related("kpi")
+        .prefetch_related("rules")
+        .order_by("kpi__code")
+    )
+
+
+def contracts_to_issue(user) -> list[Contract]:
+    """Contracts with payment terms that this person may issue statements for."""
+    return [
+        c
+        for c in queries.contracts_monitored_by(user).filter(payment_terms__isnull=False)
+        if may_manage(user, c)
+    ]
