@@ -14,3 +14,10 @@ class PerformanceConfig(AppConfig):
         # A statement's and a dispute's history pages, scoped like the statements pages.
         history.register(Statement, statements.statements_for)
         history.register(Dispute, statements.disputes_visible_to)
+
+        from . import queries
+        from .models import ProviderStatus, StatusRecommendation
+
+        # Provider status rows and status recommendations, scoped like the status pages.
+        history.register(ProviderStatus, queries.statuses_visible_to)
+        history.register(StatusRecommendation, queries.recommendations_visible_to)
