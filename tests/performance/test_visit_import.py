@@ -150,9 +150,7 @@ def test_other_owners_may_store_the_same_visit_ids(medway, other_council):
     assert len(stored(medway.council.pk)) == len(stored(other_council.pk)) == 1
 
 
-ROW = (
-    "{id},Riverside Care Ltd,C1,K1,North,,,{ps},{pe},{as_},{ae},{du},no,5,1,{vb}"
-)
+ROW = "{id},Riverside Care Ltd,C1,K1,North,,,{ps},{pe},{as_},{ae},{du},no,5,1,{vb}"
 
 
 def row(id="B1", ps="2025-03-03 08:00", pe="2025-03-03 08:30", as_="", ae="", du="no", vb="ecm"):

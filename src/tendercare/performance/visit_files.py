@@ -1,3 +1,5 @@
+# ruff: noqa: S608 - SQL here is built from our own column names, rules and paths; values
+# from a file are data in DuckDB tables, query parameters, or quoted literals.
 """Reading a visit file into Arrow and checking it in DuckDB (used by visits.py).
 
 Every format becomes one table of text with `_row`, the row number a person sees in the

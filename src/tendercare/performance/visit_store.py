@@ -1,3 +1,5 @@
+# ruff: noqa: S608 - SQL here is built from our own column names, rules and paths; values
+# from a file are data in DuckDB tables, query parameters, or quoted literals.
 """The visit store: Parquet files by owner and month, read with DuckDB.
 
     settings.VISIT_STORE / "owner=<id>" / "month=<YYYY-MM>" / "part-<import id>.parquet"
@@ -10,6 +12,7 @@ so a reader never sees half a file, and a failed import leaves nothing behind.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import shutil
@@ -150,10 +153,8 @@ def publish(staged: dict[str, Path], *, owner_id: int, import_id: int) -> list[P
 def remove(paths: Iterable[Path]) -> None:
     for path in paths:
         path.unlink(missing_ok=True)
-        try:
+        with contextlib.suppress(OSError):
             path.parent.rmdir()  # only when the month is now empty
-        except OSError:
-            pass
 
 
 def discard_staging(folder: Path) -> None:

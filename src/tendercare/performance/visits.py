@@ -1,3 +1,5 @@
+# ruff: noqa: S608 - SQL here is built from our own column names, rules and paths; values
+# from a file are data in DuckDB tables, query parameters, or quoted literals.
 """Visit files in, and the visits a person may see.
 
     vi = visit_import(file=f, filename="march.csv", owner=org, by=user, progress=cb)  # CLI
