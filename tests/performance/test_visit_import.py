@@ -256,3 +256,21 @@ def test_a_failed_database_write_leaves_no_files(medway, monkeypatch):
     with pytest.raises(RuntimeError):
         run(medway.council, csv_bytes([row()]))
     assert visit_store.files() == []
+
+
+def test_the_command_stores_a_file_or_lists_its_problems(medway, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    good = tmp_path / "march.csv"
+    good.write_bytes(csv_bytes(GOOD))
+    out = io.StringIO()
+    call_command("import_visits", str(good), owner="Medway Council", stdout=out)
+    assert "3 visits stored" in out.getvalue()
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv_bytes([row(id="X1", du="maybe")]))
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 problem found"):
+        call_command("import_visits", str(bad), owner="Medway Council", stdout=out)
+    assert "row 2, column double_up: Enter yes or no" in out.getvalue()
+    with pytest.raises(CommandError, match="No commissioning body"):
+        call_command("import_visits", str(good), owner="Riverside Care Ltd")

@@ -1,0 +1,108 @@
+"""The visit-file rules: the Python and DuckDB readings of times and yes/no agree with each
+other, and the clock-change reading agrees with zoneinfo's fold=0."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tendercare.performance import visit_rows
+
+LONDON = ZoneInfo("Europe/London")
+walls = st.datetimes(min_value=dt.datetime(2010, 1, 1), max_value=dt.datetime(2037, 12, 31))
+
+
+@pytest.fixture(scope="module")
+def con():
+    con = duckdb.connect()
+    for macro in visit_rows.SQL_MACROS:
+        con.execute(macro)
+    yield con
+    con.close()
+
+
+@given(walls)
+def test_london_to_utc_is_zoneinfo_with_fold_0(wall):
+    wall = wall.replace(microsecond=0)
+    expected = wall.replace(tzinfo=LONDON, fold=0).astimezone(dt.UTC).replace(tzinfo=None)
+    assert visit_rows.london_to_utc(wall) == expected
+
+
+@given(walls)
+def test_utc_to_london_is_zoneinfo(utc):
+    expected = utc.replace(tzinfo=dt.UTC).astimezone(LONDON).replace(tzinfo=None)
+    assert visit_rows.utc_to_london(utc) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(walls)
+def test_duckdb_converts_times_as_python_does(con, wall):
+    wall = wall.replace(microsecond=0)
+    got = con.execute(
+        "SELECT london_to_utc(?::TIMESTAMP), utc_to_london(?::TIMESTAMP)", [wall, wall]
+    )
+    assert got.fetchone() == (visit_rows.london_to_utc(wall), visit_rows.utc_to_london(wall))
+
+
+TEXTS = [
+    "2025-10-26 01:30",
+    "2025-10-26T01:30:15",
+    "2025-10-26 01:30:15.250",
+    "2025-10-26T01:30+00:00",
+    "2025-10-26T01:30+0100",
+    "2025-10-26T01:30Z",
+    "2025-03-30 1:30",
+    "26/10/2025 01:30",
+    "1/4/2025 09:00:05",
+    "2025-02-30 10:00",
+    "2025-13-01 10:00",
+    "2025-10-26 24:00",
+    "26-10-2025 01:30",
+    "tomorrow",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_duckdb_reads_times_as_python_does(con, text):
+    con.execute("CREATE OR REPLACE TEMP TABLE t AS SELECT ? AS planned_start", [text])
+    utc, parse = visit_rows.sql_utc("planned_start"), visit_rows.sql_time("planned_start")
+    sql = f"SELECT planned_start_wall, planned_start_off, {utc} FROM (SELECT {parse} FROM t)"  # noqa: S608
+    row = con.execute(sql).fetchone()
+    parsed = visit_rows.parse_time(text)
+    if parsed is None:
+        assert row == (None, None, None)
+    else:
+        wall, offset = parsed
+        assert row == (wall, offset, visit_rows.to_utc(wall, offset))
+
+
+@settings(deadline=None)
+@given(
+    st.text(alphabet="yesnotrufalYESNOTRUFAL01 x", max_size=6)
+    | st.sampled_from(["Yes", "no", "TRUE", "0", "1", "f", "Y"])
+)
+def test_duckdb_reads_yes_and_no_as_python_does(con, text):
+    text = text.strip()
+    assert con.execute("SELECT parse_bool(?)", [text]).fetchone()[0] == visit_rows.parse_bool(text)
+
+
+def test_month_is_the_uk_month_of_the_planned_start():
+    # 23:30 on 31 May BST is 22:30 UTC: still May. 23:30 on 31 January GMT: January.
+    assert visit_rows.month_of(dt.datetime(2025, 5, 31, 22, 30)) == "2025-05"
+    assert visit_rows.month_of(dt.datetime(2025, 5, 31, 23, 30)) == "2025-06"
+    assert visit_rows.month_of(dt.datetime(2025, 1, 31, 23, 30)) == "2025-01"
+
+
+def test_header_problems_name_the_columns():
+    header = list(visit_rows.REQUIRED) + ["zone"]
+    assert visit_rows.header_problems(header) == []
+    problems = visit_rows.header_problems([c for c in header if c != "carer_id"] + ["colour"])
+    assert [p[0] for p in problems] == ["carer_id", "colour"]
+    assert visit_rows.header_problems(list(visit_rows.REQUIRED))[0][0] == "zone"
+    assert "more than once" in visit_rows.header_problems([*header, "zone"])[0][1]
