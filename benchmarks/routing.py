@@ -309,7 +309,7 @@ def mankowska_summary(rows: list[MankowskaRow], seconds: float):
     picked = [r for r in rows if r.name in headline]
     worst = max((gap(r.cost.total, r.best.total_cost) for r in picked), default=None)
     sources = sorted({r.source for r in rows})
-    return [
+    out = [
         (
             f"Mankowska HHCRSP, {len(rows)} instances at {seconds:g} s ({', '.join(sources)})",
             f"{feasible} of {len(rows)} feasible",
@@ -323,6 +323,7 @@ def mankowska_summary(rows: list[MankowskaRow], seconds: float):
             f", {sum(r.cost.total_tardiness == 0 for r in picked)} without tardiness",
         ),
     ]
+    return out if picked else out[:1]
 
 
 def print_table(title: str, rows) -> None:
