@@ -89,6 +89,8 @@ def test_one_very_bad_month_drags_the_rolling_mean_but_counts_once():
 def test_a_supplementary_becomes_prime_after_three_months_above_80_when_the_prime_is_weaker():
     good = supp(82, 85, 88, 90)
     weak_prime = prime(75, 74, 72, 70)
+    # The prime's one bad month is not a weakness: it must be below 80 for 3 months.
+    assert sr.zone_moves([prime(90, 90, 90, 0), good]) == []
     moves = sr.zone_moves([weak_prime, good])
     assert [(m.provider_id, m.recommended) for m in moves] == [(2, sr.PRIME)]
     assert "above 80 for 3 months in a row" in moves[0].reason
@@ -148,6 +150,17 @@ def test_a_single_bad_month_in_a_good_series_never_moves_a_prime(series, data):
     bad = data.draw(score)
     with_bad = [*series[:at], bad, *series[at:]]
     assert sr.zone_moves([prime(*with_bad)]) == []
+
+
+strong_score = st.integers(min_value=80, max_value=100).map(D)
+
+
+@given(st.lists(strong_score, min_size=1, max_size=24), st.data())
+def test_a_prime_s_single_bad_month_never_promotes_a_supplementary(series, data):
+    at = data.draw(st.integers(min_value=0, max_value=len(series)))
+    with_bad = [*series[:at], data.draw(score), *series[at:]]
+    rival = supp(*[D(100)] * len(with_bad))
+    assert sr.zone_moves([prime(*with_bad), rival]) == []
 
 
 @given(st.lists(poor_score, min_size=1, max_size=24), st.data())

@@ -318,10 +318,12 @@ def month_scores(owner: Organisation, months: list[dt.date]) -> dict:
                 ratings.append(sr.KpiRating(r.kpi.code, rating, weight))
             rating = cqc.get(provider_id)
             audit = audits.get(provider_id)
+            points = sr.kpi_points(ratings)
+            # No KPI results: the provider did not deliver here that month, so no score.
             score = sr.month_score(
-                kpis=sr.kpi_points(ratings),
-                cqc_rating=rating.rating if rating else None,
-                audit=audit.score if audit else None,
+                kpis=points,
+                cqc_rating=rating.rating if rating and points is not None else None,
+                audit=audit.score if audit and points is not None else None,
             )
             detail = {
                 "kpi_ratings": [
@@ -402,7 +404,8 @@ def recommendations_refresh(
     *, owner: Organisation, month: dt.date, by=None
 ) -> list[StatusRecommendation]:
     """Compute the month's quality scores, then recommend the moves the rules call for in each
-    of the owner's zones. A move already waiting for a decision is not recommended twice.
+    of the owner's zones. A move already waiting for a decision, or already decided for this
+    month, is not recommended again.
     Returns the new recommendations."""
     _require(by, owner, "refresh status recommendations for this organisation")
     month = month_start(month)
@@ -425,10 +428,11 @@ def recommendations_refresh(
                 )
                 for s in current
             ]
+            # Not twice: a move waiting for a decision, or one decided for this month already.
             pending = set(
-                StatusRecommendation.objects.filter(
-                    zone=zone, state=StatusRecommendation.State.PENDING
-                ).values_list("provider_id", "recommended")
+                StatusRecommendation.objects.filter(zone=zone)
+                .filter(Q(state=StatusRecommendation.State.PENDING) | Q(month=month))
+                .values_list("provider_id", "recommended")
             )
             for move in sr.zone_moves(providers):
                 if (move.provider_id, move.recommended) in pending:

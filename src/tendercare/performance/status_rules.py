@@ -11,8 +11,9 @@ The score (0 to 100) of one month is a weighted mean of three components:
 - Quality audit, weight 20: the council's latest audit score (out of 100) by the end of the
   month.
 
-A component with no evidence is left out and the others' weights scale up to 100, so a
-provider with no CQC rating yet is scored on KPIs and audit alone.
+A month is scored only when the provider has KPI results in the zone that month (it delivered
+there). A missing CQC rating or audit is left out and the others' weights scale up to 100, so
+a provider with no CQC rating yet is scored on KPIs and audit alone.
 
 The rolling score is the mean of the monthly scores of the last 3 months (those that exist).
 
@@ -23,8 +24,9 @@ once, however far it drags the rolling mean, and:
 
 - prime -> supplementary when the last 2 months in a row count against it;
 - supplementary -> prime when the last 3 months in a row count for it and the zone has no
-  prime, or its prime's rolling score is below 80 and below this provider's; of several such
-  providers in a zone only the best is recommended;
+  prime (or its prime is recommended to leave), or its prime has been weak for the same 3
+  months (own and rolling scores below 80) and its rolling score is below this provider's; of
+  several such providers in a zone only the best is recommended;
 - prime or supplementary -> suspended whenever the latest CQC rating is Inadequate;
 - suspended -> supplementary once the latest CQC rating is no longer Inadequate.
 
@@ -100,7 +102,8 @@ class MonthScore:
 def month_score(
     *, kpis: Decimal | None, cqc_rating: str | None, audit: Decimal | None
 ) -> MonthScore:
-    """One month's score from its three components; None when there is no evidence at all."""
+    """One month's score from its three components; None when there is no evidence at all.
+    (status.py passes no CQC or audit for a month with no KPI results: not scored.)"""
     parts = {
         "kpis": kpis,
         "cqc": CQC_POINTS.get(cqc_rating or ""),
@@ -146,6 +149,10 @@ def _below(m: Month) -> bool:
 
 def _above(m: Month) -> bool:
     return m.score is not None and m.rolling is not None and m.score > UPPER and m.rolling > UPPER
+
+
+def _weak(m: Month) -> bool:
+    return m.score is not None and m.rolling is not None and m.score < UPPER and m.rolling < UPPER
 
 
 def _run(history: Sequence[Month], test, months: int) -> bool:
@@ -236,7 +243,8 @@ def zone_moves(providers: Sequence[Provider]) -> list[Move]:
         weaker = [
             q
             for q in standing
-            if q.latest is None or (q.latest < UPPER and q.latest < (best.latest or 0))
+            if q.latest is None
+            or (_run(q.history, _weak, PROMOTE_MONTHS) and q.latest < (best.latest or 0))
         ]
         if len(weaker) == len(standing):
             going = [p for p in primes if p.provider_id in demoted]
