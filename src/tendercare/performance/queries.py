@@ -80,9 +80,12 @@ def returns_visible_to(user) -> QuerySet[KpiReturn]:
 
 
 def statements_visible_to(user) -> QuerySet[Statement]:
-    return Statement.objects.filter(contract__in=contracts_monitored_by(user)).select_related(
-        "contract", "provider"
-    )
+    base = Statement.objects.select_related("contract", "provider")
+    if is_provider_user(user):
+        # Only statements that pay this provider: after a novation the old provider's
+        # statements stay with the old provider.
+        return base.filter(provider_id=user.organisation_id)
+    return base.filter(contract__in=contracts_monitored_by(user))
 
 
 def statuses_visible_to(user) -> QuerySet[ProviderStatus]:
