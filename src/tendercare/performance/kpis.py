@@ -4,8 +4,9 @@ docs/WORKING-IN-PARALLEL.md and docs/monitoring.md).
 
 Every visit KPI is a ratio per (provider_id, zone_id, month): an aggregate numerator over an
 aggregate denominator, value = numerator / denominator * scale. Each is written once, as
-fragments over one enriched relation `e` (one row per visit), and rendered either alone
-(kpi_sql, e.g. for Spark) or all together in one pass (all_kpis_sql, what the engine runs).
+fragments over an enriched relation (`e`: one row per visit; `cram`: one row per delivered
+visit with the same carer's previous visit), and rendered either alone (kpi_sql, e.g. for
+Spark) or all together in one query (all_kpis_sql, what the engine runs).
 
 The SQL is ANSI-ish and runs on DuckDB and Spark SQL. The few calls that differ live in
 DIALECTS and are written in the fragments as LOCAL(ts) (naive UTC -> Europe/London wall clock)
@@ -79,6 +80,9 @@ class Kpi:
     # Aggregates when the ratio is not a count of flagged visits over a count of scoped ones.
     numerator: str = ""
     denominator: str = ""
+    # The relation the fragments are written over: "e" (every visit) or "cram" (delivered
+    # visits with the carer's previous visit).
+    relation: str = "e"
 
     @property
     def numerator_sql(self) -> str:
@@ -276,6 +280,7 @@ VISIT_KPIS: tuple[Kpi, ...] = (
         source="Tendercare default (the 5-minute tolerance and 30 mph floor are ours)",
         scope=DELIVERED,
         flag="crammed",
+        relation="cram",
     ),
 )
 
@@ -332,12 +337,23 @@ vm AS (
   SELECT v.*, EXTRACT(YEAR FROM month) * 12 + EXTRACT(MONTH FROM month) AS month_no FROM v
 ),
 seq AS (
-  SELECT vm.*,
+  SELECT {seq_columns},
          LAG(actual_end) OVER (PARTITION BY provider_id, carer_id
-                               ORDER BY actual_start NULLS LAST, actual_end) AS prev_end,
+                               ORDER BY actual_start, actual_end) AS prev_end,
          LAG(lsoa) OVER (PARTITION BY provider_id, carer_id
-                         ORDER BY actual_start NULLS LAST, actual_end) AS prev_lsoa
-  FROM vm
+                         ORDER BY actual_start, actual_end) AS prev_lsoa
+  FROM vm WHERE actual_start IS NOT NULL
+),
+cram AS (
+  SELECT seq.*,
+         (seq.prev_end IS NOT NULL AND (
+            MINUTES(prev_end, actual_start) < -5
+            OR (c1.lat IS NOT NULL AND c2.lat IS NOT NULL AND seq.prev_lsoa <> seq.lsoa
+                AND MINUTES(prev_end, actual_start) < 2.0 * {miles})
+         )) AS crammed
+  FROM seq
+  LEFT JOIN kpi_lsoa_centroids c1 ON c1.lsoa = seq.prev_lsoa
+  LEFT JOIN kpi_lsoa_centroids c2 ON c2.lsoa = seq.lsoa
 ),
 cm AS (
   SELECT provider_id, client_key, carer_id, month_no, COUNT(*) AS n
@@ -360,20 +376,12 @@ core AS (
   SELECT provider_id, client_key, month_no, carer_id FROM ranked WHERE r <= 3
 ),
 e AS (
-  SELECT seq.*, bt.minutes AS bt_minutes,
-         (core.carer_id IS NOT NULL) AS core,
-         (seq.actual_start IS NOT NULL AND seq.prev_end IS NOT NULL AND (
-            MINUTES(prev_end, actual_start) < -5
-            OR (c1.lat IS NOT NULL AND c2.lat IS NOT NULL AND seq.prev_lsoa <> seq.lsoa
-                AND MINUTES(prev_end, actual_start) < 2.0 * {miles})
-         )) AS crammed
-  FROM seq
+  SELECT vm.*, bt.minutes AS bt_minutes, (core.carer_id IS NOT NULL) AS core
+  FROM vm
   LEFT JOIN core
-    ON core.provider_id = seq.provider_id AND core.client_key = seq.client_key
-   AND core.month_no = seq.month_no AND core.carer_id = seq.carer_id
-  LEFT JOIN kpi_band_travel bt ON bt.band = seq.band
-  LEFT JOIN kpi_lsoa_centroids c1 ON c1.lsoa = seq.prev_lsoa
-  LEFT JOIN kpi_lsoa_centroids c2 ON c2.lsoa = seq.lsoa
+    ON core.provider_id = vm.provider_id AND core.client_key = vm.client_key
+   AND core.month_no = vm.month_no AND core.carer_id = vm.carer_id
+  LEFT JOIN kpi_band_travel bt ON bt.band = vm.band
 )
 """
 
@@ -390,8 +398,14 @@ PARAMETER_TABLES = {
 DRILL_ONLY = "visit_id, planned_start, planned_end, "
 
 
+# The carer's visit sequence (a window over every delivered visit, the costliest step) carries
+# only what cramming needs, unless a drill-down wants the whole visit.
+SEQ_COLUMNS = "provider_id, zone_id, month, carer_id, actual_start, actual_end, lsoa"
+
+
 def _with(where: str, *, drill: bool = False) -> str:
     sql = _BASE.replace("{where}", where).replace("{miles}", MILES)
+    sql = sql.replace("{seq_columns}", "vm.*" if drill else SEQ_COLUMNS)
     return "WITH " + sql.replace("{columns}", DRILL_ONLY if drill else "")
 
 
@@ -425,8 +439,8 @@ def kpi_sql(
     sql = (
         _with(_where(since, before))
         + f"SELECT provider_id, zone_id, month, {kpi.numerator_sql} AS numerator, "
-        f"{kpi.denominator_sql} AS denominator\nFROM e WHERE {_months_filter(months)}\n"
-        "GROUP BY provider_id, zone_id, month"
+        f"{kpi.denominator_sql} AS denominator\nFROM {kpi.relation} "
+        f"WHERE {_months_filter(months)}\nGROUP BY provider_id, zone_id, month"
     )
     return render(sql, dialect)
 
@@ -438,13 +452,43 @@ def all_kpis_sql(
     since: str | None = None,
     before: str | None = None,
 ) -> str:
-    """Every visit KPI in one pass: provider_id, zone_id, month, then n_<code>, d_<code>."""
-    columns = ",\n  ".join(
-        f"{k.numerator_sql} AS n_{k.code}, {k.denominator_sql} AS d_{k.code}" for k in VISIT_KPIS
+    """Every visit KPI in one query: provider_id, zone_id, month, then n_<code>, d_<code>.
+    One aggregate per relation (every visit; the carers' visit sequences), joined on the keys:
+    every group with a delivered visit is a group of `e`, so the left join loses nothing."""
+    keys = "provider_id, zone_id, month"
+    relations = sorted({k.relation for k in VISIT_KPIS}, key=lambda r: r != "e")
+    parts, selected = [], []
+    for index, relation in enumerate(relations):
+        mine = [k for k in VISIT_KPIS if k.relation == relation]
+        columns = ",\n    ".join(
+            f"{k.numerator_sql} AS n_{k.code}, {k.denominator_sql} AS d_{k.code}" for k in mine
+        )
+        where = _months_filter(months)
+        parts.append(
+            f"a{index} AS (\n  SELECT {keys},\n    {columns}\n"  # noqa: S608 - our own fragments
+            f"  FROM {relation} WHERE {where}\n  GROUP BY {keys}\n)"
+        )
+        for k in mine:
+            for side in ("n", "d"):
+                name = f"{side}_{k.code}"
+                selected.append(
+                    f"a{index}.{name}" if index == 0 else f"COALESCE(a{index}.{name}, 0) AS {name}"
+                )
+    joins = "".join(
+        f"\nLEFT JOIN a{i} ON a{i}.provider_id = a0.provider_id AND a{i}.zone_id = a0.zone_id "
+        f"AND a{i}.month = a0.month"
+        for i in range(1, len(relations))
     )
+    by_code = {s.split(" AS ")[-1].split(".")[-1]: s for s in selected}
+    ordered = [by_code[f"{side}_{k.code}"] for k in VISIT_KPIS for side in ("n", "d")]
     sql = (
-        _with(_where(since, before)) + f"SELECT provider_id, zone_id, month,\n  {columns}\nFROM e "
-        f"WHERE {_months_filter(months)}\nGROUP BY provider_id, zone_id, month"
+        _with(_where(since, before))
+        + ",\n"
+        + ",\n".join(parts)
+        + "\nSELECT a0.provider_id, a0.zone_id, a0.month,\n  "
+        + ",\n  ".join(ordered)
+        + "\nFROM a0"
+        + joins
     )
     return render(sql, dialect)
 
@@ -485,7 +529,7 @@ def visits_sql(
         _with(_where(since, before), drill=True)
         + "SELECT "
         + ", ".join(DRILL_COLUMNS)
-        + f", {counted} AS counted\nFROM e WHERE provider_id = {int(provider_id)} "
+        + f", {counted} AS counted\nFROM {kpi.relation} WHERE provider_id = {int(provider_id)} "
         f"AND zone_id = {int(zone_id)} AND month = DATE '{month}-01' AND ({kpi.scope})\n"
         f"ORDER BY counted DESC NULLS LAST, planned_start, visit_id LIMIT {int(limit)}"
     )
