@@ -109,6 +109,44 @@ def main() -> None:
         results.append((label, f"{seconds * 1000:.0f} ms", f"HTTP {response.status_code}"))
         console.print(f"{label}: {seconds * 1000:.0f} ms (HTTP {response.status_code})")
 
+    # Travel per band from a home-care zone-week of the demo county (Dover district: all four
+    # bands), through the same import and run a commissioner uses. Aim: under a minute in all.
+    from tendercare.demo.travel_week import areas_of_place, zone_week
+    from tendercare.pricing import travel
+
+    week_start = dt.date(2026, 11, 16)
+    week = zone_week(areas_of_place("E07000108"), week_start=week_start, clients=190, seed=7)
+    visits, shifts = len(week.visits), len(week.carers)
+    began = time.perf_counter()
+    with timed(f"zone-week import: {visits:,} visits, {shifts:,} carer shifts", visits, "visits"):
+        imported = travel.travel_import(
+            owner=organisation_by_name("Medway Council"),
+            by=None,
+            zone="Dover district benchmark week",
+            week_start=week_start,
+            visits=io.BytesIO(week.visits_csv()),
+            carers=io.BytesIO(week.carers_csv()),
+            seconds_per_day=5,
+        )
+    assert imported.ok, imported.messages()[:3]
+    with timed("zone-week routing: 7 days of carer runs at 5 s a day, checked", visits, "visits"):
+        run = travel.run_travel(imported.run)
+    total = time.perf_counter() - began
+    served = visits - len(run.unserved)
+    results.append(
+        (
+            "zone-week travel per band, import + routing",
+            f"{total:.1f} s",
+            f"{served:,} of {visits:,} served; check {'passed' if run.feasible else 'FAILED'}",
+        )
+    )
+    for band in run.band_results.all():
+        line = (
+            f"  {band.band}: {band.minutes_per_contact_hour:.1f} travel minutes and "
+            f"{band.miles_per_contact_hour:.2f} miles per contact hour ({band.visits:,} visits)"
+        )
+        console.print(line)
+
     # The routing engine on published benchmarks: a reduced default (six Solomon instances, the
     # eight Mankowska instances of the headline gap, 10 s each); `benchmarks/routing.py --full`
     # gives the full figures (docs/routing-bench.md).
