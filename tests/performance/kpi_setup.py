@@ -1,5 +1,5 @@
-"""Fixtures for the KPI tests: a council's zone with a prime provider under a contract, and a
-visit store in tmp. Import the fixtures into a test module to use them."""
+"""Fixtures for the KPI tests: a council's zone with a prime provider under a contract, and the
+tmp visit store. Import the fixtures into a test module to use them."""
 
 from __future__ import annotations
 
@@ -32,11 +32,9 @@ def make_contract(*, reference, council, provider, service="Home care"):
 
 
 @pytest.fixture(name="store")
-def store_fixture(settings, tmp_path):
-    root = tmp_path / "visits"
-    root.mkdir()
-    settings.VISIT_STORE = root
-    return root
+def store_fixture(visit_store):
+    """The tmp visit store of tests/performance/conftest.py."""
+    return visit_store
 
 
 @pytest.fixture(name="monitored")

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 
 from tendercare.core.audit import Auditor
@@ -29,43 +28,10 @@ TWO_PLACES = Decimal("0.01")
 
 
 def connect(owner_ids: list[int] | None = None):
-    """A DuckDB connection with the view `visits` (visit_store.connect once it exists)."""
-    try:
-        from . import visit_store
-    except ImportError:  # ingestion not merged yet: read the store by the contract directly
-        return _connect_by_contract(owner_ids)
+    """A DuckDB connection with the view `visits` over the store (visit_store.py)."""
+    from . import visit_store
+
     return visit_store.connect(owner_ids=owner_ids)
-
-
-def _connect_by_contract(owner_ids):
-    import duckdb
-
-    con = duckdb.connect()
-    root = settings.VISIT_STORE
-    files = sorted(root.glob("owner=*/month=*/*.parquet")) if root.exists() else []
-    if owner_ids is not None:
-        wanted = {f"owner={i}" for i in owner_ids}
-        files = [f for f in files if f.parent.parent.name in wanted]
-    if files:
-        listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
-        con.execute(
-            # File names are our own paths, quoted; nothing here comes from a person.
-            f"CREATE VIEW visits AS SELECT * FROM read_parquet([{listed}], "  # noqa: S608
-            "hive_partitioning = true, union_by_name = true)"
-        )
-    else:
-        con.execute(f"CREATE VIEW visits AS SELECT * FROM ({EMPTY_VISITS}) WHERE FALSE")  # noqa: S608
-    return con
-
-
-EMPTY_VISITS = (
-    "SELECT ''::VARCHAR AS visit_id, 0::BIGINT AS provider_id, 0::BIGINT AS zone_id, "
-    "''::VARCHAR AS client_key, ''::VARCHAR AS carer_id, ''::VARCHAR AS lsoa, "
-    "''::VARCHAR AS band, NULL::TIMESTAMP AS planned_start, NULL::TIMESTAMP AS planned_end, "
-    "NULL::TIMESTAMP AS actual_start, NULL::TIMESTAMP AS actual_end, FALSE AS double_up, "
-    "FALSE AS time_critical, FALSE AS agreed_short, 0.0::DOUBLE AS travel_minutes_paid, "
-    "0.0::DOUBLE AS travel_miles, ''::VARCHAR AS verified_by, 0::BIGINT AS import_id"
-)
 
 
 def prepare(con, *, band_minutes=None, centroids=None) -> None:
