@@ -127,3 +127,34 @@ def test_the_compute_kpis_command(monitored, store):
         call_command(
             "compute_kpis", "--owner", monitored.council.name, "--month", "Jan", stdout=out
         )
+
+
+def test_kpis_from_a_file_imported_by_ingestion(medway, commissioner):
+    """End to end: the ingestion service stores the file; the engine reads the same store. The
+    BST visit at 23:30 on 31 March belongs to March and ran past midnight."""
+    from tendercare.performance.models import VisitImport
+    from tendercare.performance.visits import visit_import
+
+    header = (
+        "visit_id,provider,client_id,carer_id,zone,postcode,lsoa,planned_start,planned_end,"
+        "actual_start,actual_end,double_up,time_critical,travel_minutes_paid,travel_miles,"
+        "verified_by"
+    )
+    lines = [
+        "V1,Riverside Care Ltd,NHS-1,K1,North,,,2025-03-03 08:00,2025-03-03 08:30,"
+        "2025-03-03 08:20,2025-03-03 08:50,no,no,10,3.5,ecm",
+        "V2,Riverside Care Ltd,NHS-2,K1,North,,,2025-03-31 23:30,2025-04-01 00:15,"
+        "2025-03-31 23:30,2025-04-01 00:15,no,no,0,0,manual",
+        "V3,Riverside Care Ltd,NHS-1,K2,North,,,2025-03-04 08:00,2025-03-04 08:30,,,no,no,0,0,ecm",
+    ]
+    data = ("\n".join([header, *lines]) + "\n").encode()
+    vi = visit_import(file=data, filename="march.csv", owner=medway.council, by=commissioner)
+    assert vi.status == VisitImport.Status.DONE, vi.errors
+    kpi_engine.compute_for_owner(owner=medway.council, by=commissioner)
+    on_time = _result("punctuality", medway.provider, medway.north, "2025-03")
+    assert (on_time.numerator, on_time.denominator) == (1, 2)  # V1 started 20 minutes late
+    missed = _result("missed", medway.provider, medway.north, "2025-03")
+    assert (missed.numerator, missed.denominator) == (1, 3)
+    ecm = _result("ecm_compliance", medway.provider, medway.north, "2025-03")
+    assert (ecm.numerator, ecm.denominator) == (1, 2)
+    assert not KpiResult.objects.filter(month="2025-04-01").exists()
