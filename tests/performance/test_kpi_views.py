@@ -99,6 +99,9 @@ def test_the_kpi_page_rates_against_the_contract_schedule(client, commissioner, 
     assert "govuk-tag--green" in text  # January: 50% missed against a target of 60
     assert "govuk-tag--red" in text  # February: 100%
     assert "block spc_chart" not in text
+    # The XmR chart is drawn, with the same months in a table beside it.
+    assert '<svg role="img"' in text or "<svg" in text and 'role="img"' in text
+    assert "spc-chart" in text
     result = _result(m, m.provider, m.zone)
     assert reverse("performance:kpi-visits", args=[result.pk]) in text
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tendercare.core.forms import run_service
 from tendercare.organisations.rules import is_provider_user
 
-from . import kpi_engine, kpis, queries, rules, schedules
+from . import kpi_engine, kpis, queries, rules, schedules, spc_chart
 from .kpi_forms import ReturnFileForm, ReturnForm, ScheduleForm
 
 DRILL_LIMIT = 500
@@ -167,6 +167,7 @@ def kpi_detail(request, code, provider_pk, zone_pk):
     latest = rows[-1]
     definition = found[0].kpi
     builtin = kpis.BY_CODE.get(code)
+    series = [(r.result.month, r.result.value) for r in rows]
     return render(
         request,
         "performance/kpi_detail.html",
@@ -178,8 +179,15 @@ def kpi_detail(request, code, provider_pk, zone_pk):
             "rows": rows,
             "latest": latest,
             "contract": found[-1].contract,
-            # For the SPC chart (performance/spc.py): the monthly values in order.
-            "series": [(r.result.month, r.result.value) for r in rows],
+            "series": series,
+            # The XmR chart of the monthly values, with the data table beside it.
+            "spc_panel": spc_chart.panel(
+                series,
+                better=definition.better,
+                target=latest.target,
+                unit=definition.unit,
+                title=f"{definition.name}: {found[0].provider}, {found[0].zone}",
+            ),
         },
     )
 
