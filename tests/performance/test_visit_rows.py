@@ -72,7 +72,11 @@ TEXTS = [
 def test_duckdb_reads_times_as_python_does(con, text):
     con.execute("CREATE OR REPLACE TEMP TABLE t AS SELECT ? AS planned_start", [text])
     utc, parse = visit_rows.sql_utc("planned_start"), visit_rows.sql_time("planned_start")
-    sql = f"SELECT planned_start_wall, planned_start_off, {utc} FROM (SELECT {parse} FROM t)"  # noqa: S608
+    parts = visit_rows.sql_time_parts("planned_start")
+    sql = (
+        f"SELECT planned_start_wall, planned_start_off, {utc} FROM "  # noqa: S608
+        f"(SELECT {parse} FROM (SELECT {parts} FROM t))"
+    )
     row = con.execute(sql).fetchone()
     parsed = visit_rows.parse_time(text)
     if parsed is None:

@@ -191,24 +191,28 @@ def load(con, table: pa.Table) -> int:
 def parse(con) -> None:
     """The table `parsed`: raw, times parsed, numbers cast, names and places looked up
     (provider_keys, zone_names, lsoa_zones, postcode_lsoas, lsoa_bands registered first)."""
+    parts = ", ".join(visit_rows.sql_time_parts(c) for c in visit_rows.TIME_COLUMNS)
     times = ", ".join(visit_rows.sql_time(c) for c in visit_rows.TIME_COLUMNS)
     numbers = ", ".join(
         f"TRY_CAST(NULLIF({c}, '') AS DOUBLE) AS {c}_num" for c in visit_rows.NUMBER_COLUMNS
     )
     utc = ", ".join(f"{visit_rows.sql_utc(c)} AS {c}_utc" for c in visit_rows.TIME_COLUMNS)
+    structs = ", ".join(f"{c}_iso, {c}_uk" for c in visit_rows.TIME_COLUMNS)
     con.execute(
         f"""
         CREATE TEMP TABLE parsed AS
-        WITH a AS (
+        WITH t AS (SELECT *, {parts} FROM raw),
+        a AS (
           SELECT r.*, {times}, {numbers}, p.provider_id, z.zone_id AS named_zone_id,
                  pc.lsoa AS postcode_lsoa,
                  coalesce(NULLIF(upper(r.lsoa), ''), pc.lsoa, '') AS lsoa_code
-          FROM raw r
+          FROM t r
           LEFT JOIN provider_keys p ON p.key = lower(r.provider)
           LEFT JOIN zone_names z ON z.key = lower(r.zone)
           LEFT JOIN postcode_lsoas pc ON pc.code = upper(replace(r.postcode, ' ', ''))
         )
-        SELECT a.*, {utc}, lz.zone_id AS lsoa_zone_id, coalesce(b.band, '') AS band
+        SELECT a.* EXCLUDE ({structs}), {utc}, lz.zone_id AS lsoa_zone_id,
+               coalesce(b.band, '') AS band
         FROM a
         LEFT JOIN lsoa_zones lz ON lz.lsoa = a.lsoa_code
         LEFT JOIN lsoa_bands b ON b.lsoa = a.lsoa_code

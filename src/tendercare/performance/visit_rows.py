@@ -197,11 +197,20 @@ SQL_MACROS = (
 )
 
 
+def sql_time_parts(column: str) -> str:
+    """<column>_iso and <column>_uk: each pattern's fields, matched once per cell (the UK
+    pattern only when the ISO one does not match)."""
+    return (
+        f"regexp_extract({column}, '{ISO_TIME}', ['y','mo','d','h','mi','s','z']) "
+        f"AS {column}_iso, CASE WHEN NOT regexp_full_match({column}, '{ISO_TIME}') THEN "
+        f"regexp_extract({column}, '{UK_TIME}', ['d','mo','y','h','mi','s']) END AS {column}_uk"
+    )
+
+
 def sql_time(column: str) -> str:
-    """Columns <column>_wall (TIMESTAMP or NULL), <column>_off (minutes or NULL) and
-    <column>_utc for a text column, as a SELECT list fragment."""
-    iso = f"regexp_extract({column}, '{ISO_TIME}', ['y','mo','d','h','mi','s','z'])"
-    uk = f"regexp_extract({column}, '{UK_TIME}', ['d','mo','y','h','mi','s'])"
+    """Columns <column>_wall (TIMESTAMP or NULL) and <column>_off (minutes or NULL), as a
+    SELECT list fragment over a relation with sql_time_parts(column)."""
+    iso, uk = f"{column}_iso", f"{column}_uk"
     return (
         f"try(CASE WHEN {iso}.y <> '' THEN make_timestamp("
         f"CAST({iso}.y AS BIGINT), CAST({iso}.mo AS BIGINT), CAST({iso}.d AS BIGINT), "
