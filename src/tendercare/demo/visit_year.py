@@ -137,7 +137,8 @@ def _template(plans: Sequence[ProviderZone], clients: int, rng: np.random.Genera
             cursor = 0
             position = 0
             for s_index, slot in enumerate(slot_names):
-                cursor = max(cursor, SLOTS[slot][0])
+                # A carer who runs on past the next slot's start still travels to its first visit.
+                cursor = max(cursor + (20 if position else 0), SLOTS[slot][0])
                 first = True
                 for person in people:
                     medication = slot == "lunch" and person["medication_call"]

@@ -1,0 +1,190 @@
+"""The demo's monitoring year (issue 5, point 7): the visit generator on its own (fast), then
+the whole year built on the demo county through ingestion, the KPI engine and provider status."""
+
+import datetime as dt
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+from django.test import override_settings
+
+from tendercare.demo import county, monitoring
+from tendercare.demo.visit_year import CRAMMING, PUNCTUAL, WORSENING, ProviderZone, generate_year
+from tendercare.organisations.models import Organisation
+from tendercare.performance import status
+from tendercare.performance.models import (
+    KpiResult,
+    ProviderStatus,
+    QualityScore,
+    Statement,
+    StatusRecommendation,
+    VisitImport,
+    Zone,
+)
+
+START = dt.date(2025, 11, 1)
+PLANS = [
+    ProviderZone("Steady Care Ltd", "North", "S", PUNCTUAL, 2.0, ("E01000001", "E01000002")),
+    ProviderZone("Slipping Care Ltd", "North", "W", WORSENING, 2.0, ("E01000001",)),
+    ProviderZone("Crammed Care Ltd", "South", "C", CRAMMING, 2.0, ()),
+]
+
+
+@pytest.fixture(scope="module")
+def year():
+    return generate_year(PLANS, start=START, clients=90, seed=7).to_pandas()
+
+
+def test_the_generator_is_deterministic_and_its_ids_unique():
+    a = generate_year(PLANS, start=START, months=2, clients=30, seed=1)
+    b = generate_year(PLANS, start=START, months=2, clients=30, seed=1)
+    c = generate_year(PLANS, start=START, months=2, clients=30, seed=2)
+    assert a.equals(b)
+    assert not a.equals(c)
+    assert pc.count_distinct(a["visit_id"]).as_py() == a.num_rows
+    assert set(a.column_names) >= {
+        "visit_id",
+        "provider",
+        "client_id",
+        "carer_id",
+        "planned_start",
+        "planned_end",
+        "actual_start",
+        "actual_end",
+        "double_up",
+        "time_critical",
+        "travel_minutes_paid",
+        "travel_miles",
+        "verified_by",
+        "zone",
+        "lsoa",
+        "agreed_short",
+    }
+    # It scales with the number of clients (the bench asks for millions of rows this way).
+    bigger = generate_year(PLANS, start=START, months=2, clients=120, seed=1)
+    assert 3 * a.num_rows < bigger.num_rows < 5 * a.num_rows
+    with pytest.raises(ValueError):
+        generate_year([], start=START)
+
+
+def _by_quarter(frame, provider):
+    rows = frame[frame.provider == provider].copy()
+    rows["late"] = (rows.actual_start - rows.planned_start).dt.total_seconds() / 60
+    rows["ratio"] = (rows.actual_end - rows.actual_start) / (rows.planned_end - rows.planned_start)
+    rows["missed"] = rows.actual_start.isna()
+    rows["manual"] = rows.verified_by == "manual"
+    early = rows[rows.planned_start < "2026-02-01"]
+    late = rows[rows.planned_start >= "2026-08-01"]
+    return early, late
+
+
+def test_the_worsening_provider_really_worsens_month_by_month(year):
+    early, late = _by_quarter(year, "Slipping Care Ltd")
+    assert (late.late > 15).mean() > (early.late > 15).mean() + 0.2
+    assert (late.ratio < 0.85).mean() > (early.ratio < 0.85).mean() + 0.3
+    assert late.missed.mean() > early.missed.mean() + 0.015
+    assert late.manual.mean() > early.manual.mean() + 0.05
+    # ... while the punctual provider stays the same.
+    steady_early, steady_late = _by_quarter(year, "Steady Care Ltd")
+    assert (steady_late.late > 15).mean() < 0.05 and (steady_early.late > 15).mean() < 0.05
+    assert (steady_late.ratio < 0.85).mean() < 0.01
+
+
+def _overlaps(frame, provider) -> int:
+    rows = frame[(frame.provider == provider) & frame.actual_start.notna()].sort_values(
+        ["carer_id", "actual_start"]
+    )
+    previous_end = rows.groupby("carer_id").actual_end.shift()
+    overlap = (previous_end - rows.actual_start).dt.total_seconds() / 60
+    return int((overlap > 5).sum())
+
+
+def test_the_cramming_provider_books_carers_on_overlapping_visits(year):
+    crammed = _overlaps(year, "Crammed Care Ltd")
+    delivered = int((year.provider == "Crammed Care Ltd").sum())
+    assert crammed > 0.03 * delivered
+    assert _overlaps(year, "Steady Care Ltd") == 0
+    assert _overlaps(year, "Slipping Care Ltd") == 0
+    lunch = year[(year.provider == "Crammed Care Ltd") & (year.planned_start.dt.hour == 12)]
+    short = (lunch.planned_end - lunch.planned_start).dt.total_seconds() / 60 < 30
+    assert (short & ~lunch.agreed_short).any()
+
+
+def test_visits_keep_to_the_day_and_avoid_the_clock_change_hour(year):
+    hours = year.planned_start.dt.hour
+    assert hours.min() >= 7 and (year.planned_end.dt.hour <= 23).all()
+    assert set(year[year.provider == "Steady Care Ltd"].lsoa) <= {"E01000001", "E01000002"}
+    assert set(year[year.provider == "Crammed Care Ltd"].lsoa) == {""}
+    assert isinstance(generate_year(PLANS, start=START, months=1, clients=9), pa.Table)
+
+
+# --- the whole year on the demo county --------------------------------------------------------
+
+AS_OF = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    store = tmp_path_factory.mktemp("visits")
+    with django_db_blocker.unblock(), override_settings(VISIT_STORE=store):
+        from django.db import transaction
+
+        with transaction.atomic():
+            county.build(as_of=AS_OF, with_geography=True)
+            medway = Organisation.objects.get(name="Medway Council")
+            summary = monitoring.build(as_of=AS_OF, medway=medway, with_geography=True)
+            yield summary
+            transaction.set_rollback(True)
+
+
+def test_zones_and_statuses_come_from_the_award(db, demo):
+    zones = list(Zone.objects.order_by("lot__number"))
+    assert [z.lot.number for z in zones] == [1, 2, 3, 4]
+    assert all(len(z.lsoa_codes) >= 20 for z in zones)
+    for zone in zones:
+        kinds = sorted(ProviderStatus.objects.filter(zone=zone).values_list("status", flat=True))
+        assert kinds == ["prime", "supplementary", "supplementary"]
+    assert demo.months[0] == "2025-11" and demo.months[-1] == "2026-10"
+    assert VisitImport.objects.filter(status=VisitImport.Status.DONE).count() == 12
+    assert 100_000 < demo.visits < 250_000
+
+
+def _kpi(zone_lot, rank_status, code, month):
+    zone = Zone.objects.get(lot__number=zone_lot)
+    providers = ProviderStatus.objects.filter(zone=zone, status=rank_status).values_list(
+        "provider", flat=True
+    )
+    return KpiResult.objects.get(
+        zone=zone, provider_id__in=list(providers)[:1], kpi__code=code, month=month
+    )
+
+
+def test_the_worsening_and_cramming_providers_show_in_their_kpis(db, demo):
+    first, last = dt.date(2025, 11, 1), dt.date(2026, 10, 1)
+    lot1 = Zone.objects.get(lot__number=1)
+    hoo = ProviderStatus.objects.get(zone=lot1, since=first, status="prime").provider
+    results = {
+        r.month: r.value
+        for r in KpiResult.objects.filter(zone=lot1, provider=hoo, kpi__code="punctuality")
+    }
+    assert results[last] < 80 <= results[first]
+    missed = KpiResult.objects.get(zone=lot1, provider=hoo, kpi__code="missed", month=last)
+    assert missed.value > 1
+    lot2 = Zone.objects.get(lot__number=2)
+    crammed = KpiResult.objects.filter(zone=lot2, kpi__code="call_cramming", month=last)
+    values = sorted(r.value for r in crammed)
+    assert values[-1] > 3 and values[0] < 1  # one provider crams; the others do not
+
+
+def test_one_status_change_is_recommended_and_statements_are_issued(db, demo):
+    lot1 = Zone.objects.get(lot__number=1)
+    pending = StatusRecommendation.objects.filter(state="pending")
+    demotion = pending.get(current="prime")
+    assert demotion.zone == lot1 and demotion.recommended == "supplementary"
+    assert "below 60 for 2 months in a row" in demotion.reason
+    assert {r.zone for r in pending} == {lot1}
+    scores = QualityScore.objects.filter(zone=lot1, provider=demotion.provider).order_by("month")
+    assert scores.count() == 12 and scores.last().score < 60 < scores.first().score
+    assert Statement.objects.count() == demo.statements > 0
+    # Brokerage today still follows the approved status: the demotion waits for a person.
+    assert status.brokerage_order(lot1, AS_OF)[0].provider_id == demotion.provider_id
