@@ -1,9 +1,10 @@
 """The demo county's monitoring year (issue 5, point 7): zones from the MED-HC-2026 lots,
 provider status from the award, a year of visits imported through the ingestion service, the
 KPI engine, quality audits and CQC ratings, quality scores for every month, monthly statements
-for the last three months, and recommendations: the worsening prime provider of lot 1 is
-recommended to move to supplementary status (and its strongest supplementary provider to
-prime), waiting for a contract manager's decision.
+for the last three months (with geography only: statements pay hours by band), and
+recommendations: the worsening prime provider of lot 1 is recommended to move to supplementary
+status (and its strongest supplementary provider to prime), waiting for a contract manager's
+decision.
 
     summary = build(as_of=date(2026, 11, 23), medway=org, with_geography=True, progress=print)
 
@@ -32,13 +33,15 @@ from tendercare.geography.models import Lsoa
 from tendercare.organisations import services as org_services
 from tendercare.organisations.models import Organisation, Role, User
 from tendercare.performance import kpi_engine, schedules, statements, status, visits
-from tendercare.performance.models import KpiSchedule, VisitImport
+from tendercare.performance.models import KpiSchedule, ProviderStatus, VisitImport
 from tendercare.procurement.models import Procurement
 
 from .procurements import HOME_CARE_REFERENCE
 from .visit_year import CRAMMING, PUNCTUAL, WORSENING, ProviderZone, generate_year
 
 __all__ = ["MonitoringSummary", "build", "generate_year"]
+
+Status = ProviderStatus.Status
 
 CLIENTS = 180  # about 180,000 visits a year: the demo builds in seconds
 SEED = 2026
@@ -132,10 +135,10 @@ def build(
 
     step("Monitoring: zones from the home care lots and provider status from the award")
     procurement = Procurement.objects.get(reference=HOME_CARE_REFERENCE)
+    # Without geography the lots have no localities and each is awarded to a sole provider,
+    # which is the zone's prime provider here.
     awards = [
-        a
-        for a in award_queries.awards_for(procurement)
-        if a.status == Award.Status.CONFIRMED and a.role != Award.Role.SOLE
+        a for a in award_queries.awards_for(procurement) if a.status == Award.Status.CONFIRMED
     ]
     zones, plans, kinds = {}, [], {}
     for award in awards:
@@ -151,10 +154,11 @@ def build(
             summary.zones += 1
         zone = zones[lot.number]
         provider = award.bid.provider
+        role = Status.PRIME if award.role in (Award.Role.PRIME, Award.Role.SOLE) else award.role
         status.provider_status_open(
             zone=zone,
             provider=provider,
-            status=award.role,
+            status=role,
             since=first,
             reason=f"{award.get_role_display()} for lot {lot.number} of {procurement.reference}",
             contract=award.contract,
@@ -175,7 +179,7 @@ def build(
                 zone=zone.name,
                 code=f"L{lot.number}R{award.rank}",
                 kind=kind,
-                share=2.0 if award.role == Award.Role.PRIME else 1.0,
+                share=2.0 if role == Status.PRIME else 1.0,
                 lsoas=tuple(zone.lsoa_codes),
             )
         )
@@ -240,8 +244,10 @@ def build(
     for month in months:
         summary.scores += status.quality_scores_compute(owner=medway, month=month, by=manager)
 
-    step("Monitoring: payment terms and statements for the last three months")
-    summary.statements = _statements(awards, months[-STATEMENT_MONTHS:], manager)
+    if with_geography:
+        # Without geography visits have no band, and statements pay hours by band.
+        step("Monitoring: payment terms and statements for the last three months")
+        summary.statements = _statements(awards, months[-STATEMENT_MONTHS:], manager)
 
     step("Monitoring: recommending status changes")
     made = status.recommendations_refresh(owner=medway, month=months[-1], by=manager)
@@ -264,7 +270,13 @@ def _statements(awards, months, manager) -> int:
         }
         if not rates:
             continue
-        share = Decimal("0.5") if award.role == Award.Role.PRIME else Decimal("0.25")
+        share = (
+            Decimal("0.25")
+            if award.role == Award.Role.SUPPLEMENTARY
+            else Decimal("1")
+            if award.role == Award.Role.SOLE
+            else Decimal("0.5")
+        )
         hours = {
             v.band: str((v.hours * share / 12).quantize(Decimal("1")))
             for v in award.lot.band_volumes.all()
