@@ -12,6 +12,15 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _visit_store_outside_the_checkout(settings, tmp_path, tmp_path_factory):
+    """Visit records are files: every test gets its own store, never var/visits. A module-wide
+    fixture that has already pointed the store at a temporary folder keeps it."""
+    if not str(settings.VISIT_STORE).startswith(str(tmp_path_factory.getbasetemp())):
+        settings.VISIT_STORE = tmp_path / "visit-store"
+        settings.PSEUDONYM_KEY = "test-key-not-a-secret"
+
+
 @pytest.fixture
 def council(db):
     return CommissionerOrgFactory(name="Medway Council")

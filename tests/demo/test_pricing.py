@@ -4,6 +4,7 @@ real geography, and open-book submissions that raise flags."""
 import datetime as dt
 
 import pytest
+from django.test import override_settings
 
 from tendercare.demo import county
 from tendercare.demo.pricing import NLW_SCENARIO, RLW_SCENARIO
@@ -15,8 +16,9 @@ AS_OF = dt.date(2026, 11, 23)
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    store = tmp_path_factory.mktemp("visits")
+    with django_db_blocker.unblock(), override_settings(VISIT_STORE=store):
         from django.db import transaction
 
         with transaction.atomic():

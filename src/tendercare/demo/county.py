@@ -21,6 +21,7 @@ from tendercare.organisations import services as org_services
 from tendercare.organisations.models import Organisation
 
 from . import people
+from .monitoring import build as monitoring_build
 from .plan import programmes_build
 from .pricing import build as pricing_build
 from .procurements import procurements_build
@@ -47,6 +48,7 @@ class DemoSummary:
     interests: int = 0
     geography: str = ""
     pricing: object = None
+    monitoring: object = None
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -351,5 +353,8 @@ def build(*, as_of: dt.date, with_geography: bool = True, progress=None) -> Demo
         providers=care_providers,
         with_geography=with_geography,
         progress=step,
+    )
+    summary.monitoring = monitoring_build(
+        as_of=as_of, medway=medway, with_geography=with_geography, progress=step
     )
     return summary

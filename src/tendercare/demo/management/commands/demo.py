@@ -61,6 +61,13 @@ class Command(BaseCommand):
                 f"of commissioned hours; {priced.submissions} open-book submissions. "
                 f"{priced.travel}"
             )
+            watched = summary.monitoring
+            console.print(
+                f"Monitoring: {watched.zones} zones, {watched.visits:,} visits over "
+                f"{len(watched.months)} months, {watched.kpi_results:,} KPI results, "
+                f"{watched.statements} statements; recommended status changes: "
+                f"{'; '.join(watched.recommendations) or 'none'}."
+            )
         table = Table(title=f"Demo sign-in accounts (password for all: {people.DEMO_PASSWORD})")
         for column in ("Username", "Role", "Organisation"):
             table.add_column(column)
