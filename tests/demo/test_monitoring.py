@@ -191,23 +191,3 @@ def test_one_status_change_is_recommended_and_statements_are_issued(db, demo):
     assert Statement.objects.count() == demo.statements > 0
     # Brokerage today still follows the approved status: the demotion waits for a person.
     assert status.brokerage_order(lot1, AS_OF)[0].provider_id == demotion.provider_id
-
-
-def test_without_geography_each_lot_has_a_sole_prime_and_the_demotion_is_still_recommended(
-    db, tmp_path
-):
-    with override_settings(VISIT_STORE=tmp_path / "visits"):
-        built = county.build(as_of=AS_OF, with_geography=False)
-        summary = getattr(built, "monitoring", None)
-        if summary is None:
-            medway = Organisation.objects.get(name="Medway Council")
-            summary = monitoring.build(as_of=AS_OF, medway=medway, with_geography=False)
-    assert summary.zones == 4 and summary.statuses == 4 and summary.statements == 0
-    assert set(ProviderStatus.objects.values_list("status", flat=True)) == {"prime"}
-    assert all(z.lsoa_codes == [] for z in Zone.objects.all())
-    pending = StatusRecommendation.objects.get(state="pending")
-    assert (pending.zone.lot.number, pending.current, pending.recommended) == (
-        1,
-        "prime",
-        "supplementary",
-    )
