@@ -128,6 +128,7 @@ def build(
 ) -> MonitoringSummary:
     step = progress or (lambda _message: None)
     summary = MonitoringSummary()
+    kpi_engine.builtin_kpis_ensure()  # a reset database has lost the migration's definitions
     manager = _contract_manager(medway)
     first = status.add_months(status.month_start(as_of), -12)
     months = [status.add_months(first, i) for i in range(12)]

@@ -168,6 +168,29 @@ def _as_date(value) -> dt.date:
     return value.to_pydatetime().date()  # pandas Timestamp
 
 
+def builtin_kpis_ensure() -> int:
+    """The built-in definitions, as kpis.py states them: loaded by migration 0002, and again here
+    because a database emptied since (a demo reset) still needs them. Returns how many were
+    missing."""
+    missing = 0
+    for kpi in kpis.BUILTIN:
+        _definition, created = KpiDefinition.objects.get_or_create(
+            code=kpi.code,
+            defaults={
+                "name": kpi.name,
+                "description": kpi.description,
+                "kind": kpi.kind,
+                "unit": kpi.unit,
+                "better": kpi.better,
+                "default_target": kpi.target,
+                "default_amber": kpi.amber,
+                "source": kpi.source[:300],
+            },
+        )
+        missing += created
+    return missing
+
+
 def compute_for_owner(
     *,
     owner: Organisation,
@@ -192,6 +215,7 @@ def compute_for_owner(
     finally:
         con.close()
     say("Writing results")
+    builtin_kpis_ensure()
     definitions = {d.code: d for d in KpiDefinition.objects.filter(kind=KpiDefinition.Kind.VISITS)}
     zones = set(Zone.objects.filter(owner=owner).values_list("pk", flat=True))
     providers = set(Organisation.objects.values_list("pk", flat=True))

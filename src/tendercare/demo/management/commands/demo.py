@@ -28,6 +28,7 @@ class Command(BaseCommand):
             raise CommandError("--as-of must be a date written YYYY-MM-DD") from exc
         if options["reset"]:
             call_command("flush", interactive=False, verbosity=0)
+        _forget_orphan_visits()
         if organisation_by_name("Medway Council") is not None:
             console.print("The demo county is already loaded (use --reset to rebuild).")
         else:
@@ -74,6 +75,27 @@ class Command(BaseCommand):
         for username, role, org_name, *_ in people.USERS:
             table.add_row(username, role.label, org_name)
         console.print(table)
+
+
+def _forget_orphan_visits() -> None:
+    """Visit records live in files beside the database. After a reset (or a deleted database)
+    the files of organisations that no longer exist would clash with the rebuilt demo's visit
+    ids, so they go too. Files of organisations that exist are never touched."""
+    import shutil
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from tendercare.organisations.models import Organisation
+
+    store = Path(settings.VISIT_STORE)
+    if not store.is_dir():
+        return
+    existing = set(Organisation.objects.values_list("pk", flat=True))
+    for folder in store.glob("owner=*"):
+        owner = folder.name.removeprefix("owner=")
+        if folder.is_dir() and (not owner.isdigit() or int(owner) not in existing):
+            shutil.rmtree(folder)
 
 
 def argparse_hidden():
