@@ -147,6 +147,14 @@ def main() -> None:
         )
         console.print(line)
 
+    # Monitoring delivery: a Kent year of visits through the real import, then the KPI engine for
+    # the year against the same KPIs as one hand-written DuckDB query and in pandas. A reduced
+    # year here; `benchmarks/monitoring.py --rows 7000000` gives the full figures
+    # (docs/monitoring-bench.md).
+    import monitoring as monitoring_bench
+
+    results.extend(monitoring_bench.bench_rows())
+
     # The routing engine on published benchmarks: a reduced default (six Solomon instances, the
     # eight Mankowska instances of the headline gap, 10 s each); `benchmarks/routing.py --full`
     # gives the full figures (docs/routing-bench.md).
