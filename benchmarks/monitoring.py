@@ -323,7 +323,7 @@ HANDWRITTEN = """
 WITH v AS (
   SELECT provider_id, zone_id, month,
          CAST(left(month, 4) AS INTEGER) * 12 + CAST(right(month, 2) AS INTEGER) AS mno,
-         client_key, carer_id, lsoa, band, actual_start, actual_end, double_up,
+         visit_id, client_key, carer_id, lsoa, band, actual_start, actual_end, double_up,
          time_critical, agreed_short, verified_by, travel_minutes_paid,
          (epoch(planned_end) - epoch(planned_start)) / 60.0 AS pm,
          (epoch(actual_end) - epoch(actual_start)) / 60.0 AS am,
@@ -347,7 +347,7 @@ seq AS (
   SELECT provider_id, zone_id, month, actual_start, lsoa,
          lag(actual_end) OVER w AS prev_end, lag(lsoa) OVER w AS prev_lsoa
   FROM v WHERE actual_start IS NOT NULL
-  WINDOW w AS (PARTITION BY provider_id, carer_id ORDER BY actual_start, actual_end)
+  WINDOW w AS (PARTITION BY provider_id, carer_id ORDER BY actual_start, actual_end, visit_id)
 ),
 crammed AS (
   SELECT s.provider_id, s.zone_id, s.month,

@@ -324,7 +324,8 @@ BY_CODE = {k.code: k for k in BUILTIN}
 
 _BASE = """
 v AS (
-  SELECT {columns}provider_id, zone_id, client_key, carer_id, lsoa, band, actual_start, actual_end,
+  SELECT {columns}visit_id, provider_id, zone_id, client_key, carer_id, lsoa, band, actual_start,
+         actual_end,
          double_up, time_critical, agreed_short, verified_by, travel_minutes_paid,
          CAST(date_trunc('month', LOCAL(planned_start)) AS DATE) AS month,
          MINUTES(planned_start, planned_end) AS planned_minutes,
@@ -339,9 +340,9 @@ vm AS (
 seq AS (
   SELECT {seq_columns},
          LAG(actual_end) OVER (PARTITION BY provider_id, carer_id
-                               ORDER BY actual_start, actual_end) AS prev_end,
+                               ORDER BY actual_start, actual_end, visit_id) AS prev_end,
          LAG(lsoa) OVER (PARTITION BY provider_id, carer_id
-                         ORDER BY actual_start, actual_end) AS prev_lsoa
+                         ORDER BY actual_start, actual_end, visit_id) AS prev_lsoa
   FROM vm WHERE actual_start IS NOT NULL
 ),
 cram AS (
@@ -395,7 +396,7 @@ PARAMETER_TABLES = {
 
 # Only the drill-down carries the visit's identity and planned times through the window: the
 # aggregate pass keeps its rows narrow, which is most of its speed.
-DRILL_ONLY = "visit_id, planned_start, planned_end, "
+DRILL_ONLY = "planned_start, planned_end, "
 
 
 # The carer's visit sequence (a window over every delivered visit, the costliest step) carries
