@@ -21,6 +21,23 @@ def _visit_store_outside_the_checkout(settings, tmp_path, tmp_path_factory):
         settings.PSEUDONYM_KEY = "test-key-not-a-secret"
 
 
+@pytest.fixture(autouse=True)
+def _builtin_kpi_definitions(request):
+    """Migration 0002 loads the built-in KPI definitions, but a transactional test (the browser
+    tests) empties every table when it ends, so a later test in the same process would find
+    none. Every test that uses the database starts with them."""
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    if marker is None and "db" not in names and "transactional_db" not in names:
+        return
+    asked = marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    transactional = "transactional_db" in names or bool(asked)
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from tendercare.performance.kpi_engine import builtin_kpis_ensure
+
+    builtin_kpis_ensure()
+
+
 @pytest.fixture
 def council(db):
     return CommissionerOrgFactory(name="Medway Council")
