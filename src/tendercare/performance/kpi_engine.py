@@ -175,17 +175,7 @@ def builtin_kpis_ensure() -> int:
     missing = 0
     for kpi in kpis.BUILTIN:
         _definition, created = KpiDefinition.objects.get_or_create(
-            code=kpi.code,
-            defaults={
-                "name": kpi.name,
-                "description": kpi.description,
-                "kind": kpi.kind,
-                "unit": kpi.unit,
-                "better": kpi.better,
-                "default_target": kpi.target,
-                "default_amber": kpi.amber,
-                "source": kpi.source[:300],
-            },
+            code=kpi.code, defaults=kpis.definition_fields(kpi)
         )
         missing += created
     return missing

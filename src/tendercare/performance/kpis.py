@@ -570,3 +570,18 @@ def check_thresholds(*, better: str, target: Decimal, amber: Decimal, unit: str)
     elif target < 0 or amber < 0:
         problems.append("The target and amber threshold must not be negative")
     return problems
+
+
+def definition_fields(kpi) -> dict:
+    """A built-in KPI as the columns of its KpiDefinition row (migration 0002 and the engine's
+    builtin_kpis_ensure both write it)."""
+    return {
+        "name": kpi.name,
+        "description": kpi.description,
+        "kind": kpi.kind,
+        "unit": kpi.unit,
+        "better": kpi.better,
+        "default_target": kpi.target,
+        "default_amber": kpi.amber,
+        "source": kpi.source[:300],
+    }

@@ -16,7 +16,7 @@ Band parameters give travel per contact hour at the scenario's average visit len
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 PENNY = Decimal("0.01")
@@ -308,7 +308,3 @@ def with_value(values: dict[tuple[str, str], Decimal], key: str, value: Decimal,
     changed = dict(values)
     changed[(key, band)] = value
     return changed
-
-
-def scaled(inputs: Inputs, **changes: Decimal) -> Inputs:
-    return replace(inputs, values={**inputs.values, **changes})

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -758,10 +757,3 @@ def _family(run) -> list[int]:
     from tendercare.organisations.queries import organisation_family
 
     return organisation_family(run.owner)
-
-
-def timed(fn, *args, **kwargs):
-    """(result, seconds): for scripts that time an import or a run."""
-    began = time.perf_counter()
-    value = fn(*args, **kwargs)
-    return value, time.perf_counter() - began

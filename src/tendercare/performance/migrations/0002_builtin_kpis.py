@@ -8,19 +8,7 @@ def load(apps, schema_editor):
 
     KpiDefinition = apps.get_model("performance", "KpiDefinition")
     for kpi in kpis.BUILTIN:
-        KpiDefinition.objects.update_or_create(
-            code=kpi.code,
-            defaults={
-                "name": kpi.name,
-                "description": kpi.description,
-                "kind": kpi.kind,
-                "unit": kpi.unit,
-                "better": kpi.better,
-                "default_target": kpi.target,
-                "default_amber": kpi.amber,
-                "source": kpi.source[:300],
-            },
-        )
+        KpiDefinition.objects.update_or_create(code=kpi.code, defaults=kpis.definition_fields(kpi))
 
 
 class Migration(migrations.Migration):
