@@ -146,6 +146,44 @@ def statuses_on(zone: Zone, on: dt.date) -> list[ProviderStatus]:
     return out
 
 
+def _lock_zone(zone: Zone) -> list[ProviderStatus]:
+    """Serialise status changes in a zone: lock the zone row (so a new status row cannot slip
+    in beside ours) and every status row of the zone, until the transaction ends."""
+    Zone.objects.select_for_update().filter(pk=zone.pk).first()
+    return list(ProviderStatus.objects.select_for_update().filter(zone=zone).order_by("pk"))
+
+
+def _primes_from(zone: Zone, on: dt.date, *, exclude_provider: int) -> list[ProviderStatus]:
+    """Other providers' prime statuses in the zone that are current on `on` or start later."""
+    return list(
+        ProviderStatus.objects.filter(zone=zone, status=Status.PRIME)
+        .filter(Q(until__isnull=True) | Q(until__gt=on))
+        .exclude(provider_id=exclude_provider)
+        .select_related("provider")
+        .order_by("since", "pk")
+    )
+
+
+def _two_primes(zone: Zone, other: ProviderStatus) -> str:
+    return (
+        f"{other.provider} is the prime provider in {zone} from {other.since:%d %B %Y}: a zone "
+        "has one prime provider at a time. Move it out of prime status first"
+    )
+
+
+def _check_one_prime(zone: Zone, on: dt.date) -> None:
+    """The last guard, inside the writing transaction: never two primes on or after `on`."""
+    primes = (
+        ProviderStatus.objects.filter(zone=zone, status=Status.PRIME)
+        .filter(Q(until__isnull=True) | Q(until__gt=on))
+        .values_list("provider_id", flat=True)
+    )
+    if len(set(primes)) > 1:
+        raise DomainError(
+            f"{zone} would have more than one prime provider from {on:%d %B %Y}: nothing changed"
+        )
+
+
 def provider_status_open(
     *,
     zone: Zone,
@@ -165,6 +203,11 @@ def provider_status_open(
     if not reason:
         raise DomainError("Enter the reason for the status")
     with transaction.atomic():
+        _lock_zone(zone)
+        if status == Status.PRIME:
+            others = _primes_from(zone, since, exclude_provider=provider.pk)
+            if others:
+                raise DomainError(_two_primes(zone, others[0]))
         auditor = Auditor(by=by)
         for open_row in ProviderStatus.objects.filter(
             zone=zone, provider=provider, until__isnull=True
@@ -185,6 +228,7 @@ def provider_status_open(
             decided_by=by if getattr(by, "is_authenticated", False) else None,
         )
         auditor.created(row, summary=f"{provider}: {row.get_status_display()} in {zone}")
+        _check_one_prime(zone, since)
     return row
 
 
@@ -480,6 +524,7 @@ def recommendation_decide(
             )
         auditor = Auditor(by=by)
         if approve:
+            _lock_zone(zone)
             current = status_on(zone, locked.provider_id, on)
             if current is None or current.status != locked.current:
                 now = current.get_status_display().lower() if current else "no status"
@@ -489,20 +534,18 @@ def recommendation_decide(
                 )
             if current.since > on:
                 raise DomainError("The decision date is before the provider's current status")
-            before = snapshot(current)
-            current.until = on
-            current.save(update_fields=["until"])
-            auditor.updated(current, before=before, summary=f"Status ended on {on}")
-            new = ProviderStatus.objects.create(
-                zone=zone,
-                provider_id=locked.provider_id,
-                contract=current.contract,
-                status=locked.recommended,
-                since=on,
-                reason=f"Recommendation of {_label(locked.month)} approved: {reason}"[:500],
-                decided_by=by,
+            if locked.recommended == Status.PRIME:
+                _make_way_for_prime(locked, on=on, reason=reason, by=by, auditor=auditor)
+            _move(
+                current,
+                locked.recommended,
+                on=on,
+                reason=f"Recommendation of {_label(locked.month)} approved: {reason}",
+                summary=reason,
+                by=by,
+                auditor=auditor,
             )
-            auditor.created(new, summary=f"{new.get_status_display()} from {on}: {reason}")
+            _check_one_prime(zone, on)
         before = snapshot(locked)
         locked.state = (
             StatusRecommendation.State.APPROVED if approve else StatusRecommendation.State.REJECTED
@@ -515,6 +558,129 @@ def recommendation_decide(
             locked, before=before, summary=f"{locked.get_state_display()}: {reason}"[:500]
         )
     return locked
+
+
+def _move(
+    current: ProviderStatus, status: str, *, on: dt.date, reason: str, summary: str, by, auditor
+) -> ProviderStatus:
+    """End a status on a day and open the next one for the same provider from that day."""
+    if current.since > on:
+        raise DomainError(
+            f"The decision date is before {current.provider}'s current status in {current.zone}"
+        )
+    before = snapshot(current)
+    current.until = on
+    current.save(update_fields=["until"])
+    auditor.updated(current, before=before, summary=f"Status ended on {on}")
+    new = ProviderStatus.objects.create(
+        zone=current.zone,
+        provider_id=current.provider_id,
+        contract=current.contract,
+        status=status,
+        since=on,
+        reason=reason[:500],
+        decided_by=by,
+    )
+    auditor.created(new, summary=f"{new.get_status_display()} from {on}: {summary}"[:500])
+    return new
+
+
+def _leaving_prime(zone: Zone, provider_id: int, *, lock: bool) -> StatusRecommendation | None:
+    found = (
+        StatusRecommendation.objects.select_for_update() if lock else StatusRecommendation.objects
+    )
+    return (
+        found.filter(
+            zone=zone,
+            provider_id=provider_id,
+            state=StatusRecommendation.State.PENDING,
+            current=Status.PRIME,
+        )
+        .exclude(recommended=Status.PRIME)
+        .order_by("-month", "-pk")
+        .first()
+    )
+
+
+def prime_handover(
+    recommendation: StatusRecommendation, on: dt.date | None = None, *, lock: bool = False
+) -> list:
+    """What approving a move to prime does to the zone's other prime providers: a list of
+    (status row, new status, how, their recommendation or None), how being "its own
+    recommendation" (a pending move out of prime is approved with it), "replaced" (the prime
+    the recommendation weighed against becomes supplementary) or "refused" (a prime that came
+    after the recommendation: approval fails)."""
+    if recommendation.recommended != Status.PRIME:
+        return []
+    on = on or timezone.localdate()
+    zone = recommendation.zone
+    weighed = {
+        s.provider_id
+        for s in statuses_on(zone, month_end(recommendation.month))
+        if s.status == Status.PRIME
+    }
+    out = []
+    for other in _primes_from(zone, on, exclude_provider=recommendation.provider_id):
+        leaving = _leaving_prime(zone, other.provider_id, lock=lock)
+        if other.since > on:
+            out.append((other, None, "refused", None))
+        elif leaving is not None:
+            out.append((other, leaving.recommended, "its own recommendation", leaving))
+        elif other.provider_id in weighed:
+            out.append((other, Status.SUPPLEMENTARY, "replaced", None))
+        else:
+            out.append((other, None, "refused", None))
+    return out
+
+
+def _make_way_for_prime(locked: StatusRecommendation, *, on, reason: str, by, auditor) -> None:
+    """Approving a move to prime ends the zone's other prime first, in the same transaction,
+    so there is never a moment with two primes. A prime with a pending move out of prime has
+    that move approved too; the prime the recommendation weighed against (prime at the end of
+    the recommendation's month) becomes supplementary; any other prime refuses the approval."""
+    zone = locked.zone
+    for other, status, how, leaving in prime_handover(locked, on, lock=True):
+        if how == "refused":
+            raise DomainError(
+                f"{other.provider} is the prime provider in {zone} from {other.since:%d %B %Y}, "
+                "which this recommendation did not weigh: a zone has one prime provider at a "
+                "time. Reject this recommendation and refresh the recommendations"
+            )
+        label = _label(locked.month)
+        if leaving is not None:
+            _move(
+                other,
+                status,
+                on=on,
+                reason=f"Recommendation of {_label(leaving.month)} approved with the move of "
+                f"{locked.provider} to prime: {reason}",
+                summary=f"with the move of {locked.provider} to prime: {reason}",
+                by=by,
+                auditor=auditor,
+            )
+            before = snapshot(leaving)
+            leaving.state = StatusRecommendation.State.APPROVED
+            leaving.decided_by = by
+            leaving.decided_at = timezone.now()
+            leaving.decision_reason = f"Approved with the move of {locked.provider} to prime: "
+            leaving.decision_reason += reason
+            leaving.save()
+            auditor.updated(
+                leaving,
+                before=before,
+                summary=f"Approved with the move of {locked.provider} to prime"[:500],
+            )
+        else:
+            _move(
+                other,
+                status,
+                on=on,
+                reason=f"Replaced as prime by {locked.provider} (recommendation of {label} "
+                f"approved): {reason}",
+                summary=f"replaced as prime by {locked.provider}: {reason}",
+                by=by,
+                auditor=auditor,
+            )
 
 
 # --- reads for the pages ----------------------------------------------------------------------

@@ -268,10 +268,7 @@ def recommendation_detail(request, pk):
                 )
                 return redirect("performance:zone", pk=zone.pk)
     scores = [s for s in status.score_history(zone) if s.provider_id == recommendation.provider_id]
-    current = status.statuses_on(zone, timezone.localdate())
-    other_primes = [
-        s for s in current if s.status == "prime" and s.provider_id != recommendation.provider_id
-    ]
+    handover = status.prime_handover(recommendation) if may_decide else []
     return render(
         request,
         "performance/status_recommendation.html",
@@ -281,7 +278,7 @@ def recommendation_detail(request, pk):
             "form": form,
             "may_decide": may_decide,
             "scores": scores[-6:],
-            "other_primes": other_primes if recommendation.recommended == "prime" else [],
+            "handover": handover,
             "tags": TAGS,
             "history_url": history_url,
         },
