@@ -2,14 +2,25 @@
 the whole year built on the demo county through ingestion, the KPI engine and provider status."""
 
 import datetime as dt
+import zoneinfo
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 from django.test import override_settings
 
 from tendercare.demo import county, monitoring
-from tendercare.demo.visit_year import CRAMMING, PUNCTUAL, WORSENING, ProviderZone, generate_year
+from tendercare.demo.visit_year import (
+    CRAMMING,
+    PUNCTUAL,
+    WORSENING,
+    ProviderZone,
+    clocks_go_back,
+    clocks_go_forward,
+    generate_year,
+    uk_clock,
+)
 from tendercare.organisations.models import Organisation
 from tendercare.performance import status
 from tendercare.performance.models import (
@@ -116,6 +127,99 @@ def test_visits_keep_to_the_day_and_avoid_the_clock_change_hour(year):
     assert set(year[year.provider == "Steady Care Ltd"].lsoa) <= {"E01000001", "E01000002"}
     assert set(year[year.provider == "Crammed Care Ltd"].lsoa) == {""}
     assert isinstance(generate_year(PLANS, start=START, months=1, clients=9), pa.Table)
+
+
+# --- the clock changes ----------------------------------------------------------------------
+
+UK = zoneinfo.ZoneInfo("Europe/London")
+
+
+def _read_at_fold0(wall: dt.datetime) -> dt.datetime:
+    """What the import makes of a UK wall-clock time without an offset: naive UTC, fold=0."""
+    return wall.replace(tzinfo=UK).astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def test_the_clock_changes_are_the_last_sundays_of_march_and_october():
+    assert [clocks_go_forward(y) for y in (2025, 2026, 2027)] == [
+        dt.date(2025, 3, 30),
+        dt.date(2026, 3, 29),
+        dt.date(2027, 3, 28),
+    ]
+    assert [clocks_go_back(y) for y in (2025, 2026, 2027)] == [
+        dt.date(2025, 10, 26),
+        dt.date(2026, 10, 25),
+        dt.date(2027, 10, 31),
+    ]
+
+
+def test_uk_clock_counts_past_the_spring_change_as_a_real_clock_does():
+    """Minutes counted from a GMT day are shown as a UK clock shows that moment: every minute
+    of the 36 hours from Saturday noon, against zoneinfo."""
+    saturday = dt.date(2026, 3, 28)
+    noon = dt.datetime(2026, 3, 28, 12)
+    minutes = np.arange(36 * 60)
+    counted = np.datetime64(noon, "m") + minutes.astype("timedelta64[m]")
+    shown = uk_clock(np.full(minutes.size, np.datetime64(saturday, "D")), counted)
+    expected = [
+        (noon + dt.timedelta(minutes=int(m))).replace(tzinfo=dt.UTC).astimezone(UK) for m in minutes
+    ]
+    assert [v.astype(dt.datetime) for v in shown] == [e.replace(tzinfo=None) for e in expected]
+    hours = {v.astype(dt.datetime).hour for v in shown if v.astype(dt.datetime).date().day == 29}
+    assert 1 not in hours
+    # A visit planned on the Sunday itself (07:00 on, summer time) is left as it is, and so is
+    # any time of a day that has no clock change.
+    sunday = np.array([np.datetime64("2026-03-29T07:30")])
+    assert uk_clock(np.array([np.datetime64("2026-03-29")]), sunday)[0] == sunday[0]
+    june = np.array([np.datetime64("2026-06-10T23:50"), np.datetime64("2026-06-11T01:30")])
+    assert (uk_clock(np.array(["2026-06-10", "2026-06-10"], "datetime64[D]"), june) == june).all()
+
+
+SLIPPING = [ProviderZone("Slipping Care Ltd", "North", "W", WORSENING, 1.0, ())]
+
+
+@pytest.mark.parametrize(
+    ("start", "change"),
+    [(dt.date(2025, 11, 1), dt.date(2026, 3, 29)), (dt.date(2026, 6, 1), dt.date(2026, 10, 25))],
+    ids=["spring", "autumn"],
+)
+def test_late_rounds_across_a_clock_change_read_back_in_order(start, change):
+    """The worsening provider at its worst in the fifth month (March, then October) at a scale
+    where late bed rounds run past 01:00 on the night of the change, as the county's did: no
+    time in March's skipped hour, and every visit read at fold=0 (as the import reads it) ends
+    after it starts and after its carer's previous visit that night started."""
+    frame = generate_year(SLIPPING, start=start, months=5, clients=600, seed=5).to_pandas()
+    eve = change - dt.timedelta(days=1)
+    night = frame[frame.planned_start.dt.date == eve]
+    past_one = night[night.actual_end >= pd_time(change, 1)]
+    assert len(past_one) >= 3  # the case that used to be refused really happens here
+    for column in ("planned_start", "planned_end", "actual_start", "actual_end"):
+        times = frame[column].dropna()
+        on_day = times[times.dt.date == change]
+        if change.month == 3:
+            assert not (on_day.dt.hour == 1).any(), column
+    delivered = night[night.actual_start.notna()].sort_values(["carer_id", "planned_start"])
+    starts = [_read_at_fold0(v.to_pydatetime()) for v in delivered.actual_start]
+    ends = [_read_at_fold0(v.to_pydatetime()) for v in delivered.actual_end]
+    assert all(e > s for s, e in zip(starts, ends, strict=True))
+    carers = list(delivered.carer_id)
+    for i in range(1, len(carers)):
+        if carers[i] == carers[i - 1]:
+            assert starts[i] > starts[i - 1]
+    # Real minutes are kept in spring: a visit that crosses the change lasts what it lasted.
+    if change.month == 3:
+        crossing = past_one[past_one.actual_start < pd_time(change, 1)]
+        assert len(crossing) >= 1
+        for _, row in crossing.iterrows():
+            counted = (row.actual_end - row.actual_start).total_seconds() / 60 - 60
+            real = (
+                _read_at_fold0(row.actual_end.to_pydatetime())
+                - _read_at_fold0(row.actual_start.to_pydatetime())
+            ).total_seconds() / 60
+            assert real == counted
+
+
+def pd_time(day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour))
 
 
 # --- the whole year on the demo county --------------------------------------------------------

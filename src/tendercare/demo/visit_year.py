@@ -17,6 +17,13 @@ How the visits are made:
 - Actual times are planned times plus noise: a late start shared by the round that day, a few
   minutes either way per visit, visits a little shorter or longer; a few missed, a few entered
   by hand rather than verified by call monitoring.
+- Times are UK wall-clock times, counted on the clock of the day the visit was planned for, as
+  a real clock shows them at the clock changes (uk_clock): a very late round on the night the
+  clocks go forward that runs past 01:00 is written from 02:00 on (the hour 01:00-01:59 never
+  appears, and every time reads back exactly); on the night they go back, a round that began in
+  summer time keeps counting on summer time until it ends (02:10 rather than the second 01:10,
+  which a file without offsets cannot tell from the first), so every time the import reads at
+  fold=0 keeps its order: no visit ends before it starts, none moves before the one before it.
 
 Three kinds of provider:
 - PUNCTUAL: the noise above, nothing more.
@@ -90,6 +97,39 @@ class _Template:
     agreed_short: np.ndarray
     lsoa: np.ndarray  # object array of codes ('' when unknown)
     slot: np.ndarray  # slot index
+
+
+def clocks_go_forward(year: int) -> dt.date:
+    """The last Sunday of March: UK clocks go from 01:00 GMT to 02:00 BST."""
+    day = dt.date(year, 3, 31)
+    return day - dt.timedelta(days=(day.weekday() + 1) % 7)
+
+
+def clocks_go_back(year: int) -> dt.date:
+    """The last Sunday of October: UK clocks go from 02:00 BST back to 01:00 GMT."""
+    day = dt.date(year, 10, 31)
+    return day - dt.timedelta(days=(day.weekday() + 1) % 7)
+
+
+def uk_clock(planned_day: np.ndarray, wall: np.ndarray) -> np.ndarray:
+    """Wall-clock times (datetime64[m]) counted on the UK clock of each visit's planned day,
+    as a real clock shows them: a time at or after 01:00 on the Sunday the clocks go forward,
+    counted from a day before it (still on GMT), moves on an hour, so 01:00-01:59 on that day
+    never appears and 00:50 + 30 minutes is 02:20. Times counted from a summer day past the
+    night the clocks go back stay on summer time (see the module's notes)."""
+    planned_day = np.asarray(planned_day, dtype="datetime64[D]")
+    wall = np.asarray(wall, dtype="datetime64[m]")
+    if wall.size == 0:
+        return wall
+    first = int(str(planned_day.min())[:4])
+    last = int(str(wall.max())[:4])
+    out = wall
+    for year in range(first, last + 1):
+        sunday = np.datetime64(clocks_go_forward(year), "D")
+        change = sunday.astype("datetime64[m]") + np.timedelta64(60, "m")
+        moved = (planned_day < sunday) & (wall >= change)
+        out = np.where(moved, wall + np.timedelta64(60, "m"), out)
+    return out
 
 
 def _months(start: dt.date, months: int) -> list[dt.date]:
@@ -254,12 +294,16 @@ def generate_year(
     crammed_core = next_round * TEAM + (day + t.round[idx] + 1) % TEAM
     carer_no = np.where(crammed, crammed_core, np.where(on_bank, 10_000 + bank, core))
 
+    # Counted in minutes on the planned day's clock, then shown as a UK clock shows them.
     planned_start = dates.astype("datetime64[m]") + t.start[idx].astype("timedelta64[m]")
     planned_minutes = t.minutes[idx]
     planned_end = planned_start + planned_minutes.astype("timedelta64[m]")
     actual_minutes = np.maximum(5, np.round(planned_minutes * factor)).astype(np.int64)
     actual_start = planned_start + np.round(delay).astype("timedelta64[m]")
     actual_end = actual_start + actual_minutes.astype("timedelta64[m]")
+    planned_start, planned_end, actual_start, actual_end = (
+        uk_clock(dates, times) for times in (planned_start, planned_end, actual_start, actual_end)
+    )
 
     code = pa.DictionaryArray.from_arrays(
         pa.array(plan, pa.int32()), pa.array([p.code for p in plans], pa.string())
