@@ -35,6 +35,11 @@ PURE_MODULES = [
     "performance/payments.py",
     "performance/status_rules.py",
     "performance/visit_rows.py",
+    "engagement/groups.py",
+    "engagement/reach.py",
+    "engagement/themes.py",
+    "engagement/survey_rows.py",
+    "scrutiny/disclosure.py",
 ]
 
 

@@ -52,6 +52,8 @@ def _add_routers():
         ("award", "/procurements"),
         ("pricing", "/pricing"),
         ("performance", "/performance"),
+        ("engagement", "/engagement"),
+        ("scrutiny", "/scrutiny"),
     ]:
         try:
             module = importlib.import_module(f"tendercare.{app}.api")

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "tendercare.award",
     "tendercare.pricing",
     "tendercare.performance",
+    "tendercare.engagement",
+    "tendercare.scrutiny",
     "tendercare.demo",
 ]
 

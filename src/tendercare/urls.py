@@ -16,6 +16,9 @@ urlpatterns = [
     path("award/", include("tendercare.award.urls")),
     path("pricing/", include("tendercare.pricing.urls")),
     path("performance/", include("tendercare.performance.urls")),
+    path("engagement/", include("tendercare.engagement.urls")),
+    path("scrutiny/", include("tendercare.scrutiny.urls")),
+    path("public/", include("tendercare.scrutiny.public_urls")),
     path("api/v1/", api.urls),
     # GOV.UK Frontend is installed from npm at set-up and served from node_modules, never copied.
     re_path(r"^govuk/(?P<path>.*)$", serve, {"document_root": settings.GOVUK_FRONTEND_DIR}),

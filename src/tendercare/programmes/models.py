@@ -19,6 +19,8 @@ class ProgrammeStatus(models.TextChoices):
 
 class Programme(models.Model):
     name = models.CharField(max_length=200)
+    # A short public reference, e.g. MED-HC-2026 (`tendercare report scrutiny REF`).
+    ref = models.CharField(max_length=40, unique=True, null=True, blank=True)
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="programmes")
     summary = models.TextField(blank=True)
     status = models.CharField(
@@ -27,6 +29,9 @@ class Programme(models.Model):
     start_date = models.DateField(null=True, blank=True)
     target_date = models.DateField(null=True, blank=True)
     contracts = models.ManyToManyField("contracts.Contract", blank=True, related_name="programmes")
+    # The local authority areas the services serve: engagement reach is measured against their
+    # population (Census 2021).
+    places = models.ManyToManyField("geography.Place", blank=True, related_name="programmes")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

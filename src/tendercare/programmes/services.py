@@ -7,6 +7,7 @@ owner's family); `by=None` is the system (the demo generator, management command
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -70,9 +71,11 @@ def programme_create(
     status: str = ProgrammeStatus.PLANNING,
     start_date: dt.date | None = None,
     target_date: dt.date | None = None,
+    ref: str = "",
     by=None,
 ) -> Programme:
     name = _text(name, "Enter the programme's name")
+    ref = _ref(ref)
     if not owner.is_commissioner:
         raise DomainError("A programme belongs to a commissioning body (council, CCG or ICB)")
     if status not in ProgrammeStatus.values:
@@ -93,8 +96,45 @@ def programme_create(
             status=status,
             start_date=start_date,
             target_date=target_date,
+            ref=ref or None,
         )
+        if not ref:
+            programme.ref = f"PRG-{programme.pk}"
+            programme.save(update_fields=["ref"])
         Auditor(by=by).created(programme)
+    return programme
+
+
+REF_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,39}$")
+
+
+def _ref(ref: str) -> str:
+    """A programme reference: capital letters, digits and hyphens, unique."""
+    ref = (ref or "").strip().upper()
+    if not ref:
+        return ""
+    if not REF_PATTERN.match(ref):
+        raise DomainError(
+            "A programme reference uses capital letters, digits and hyphens (2 to 40), "
+            "like MED-HC-2026"
+        )
+    if Programme.objects.filter(ref=ref).exists():
+        raise DomainError(f"Another programme already has the reference {ref}")
+    return ref
+
+
+def programme_set_places(*, programme: Programme, places, by=None) -> Programme:
+    """The local authority areas the programme's services serve (engagement reach uses their
+    population)."""
+    if by is not None and not rules.can_edit_programme(by, programme):
+        raise NotAllowed("You cannot change this programme")
+    with transaction.atomic():
+        before = sorted(programme.places.values_list("code", flat=True))
+        programme.places.set(places)
+        after = sorted(programme.places.values_list("code", flat=True))
+        Auditor(by=by).event(
+            programme, summary="Areas served set", data={"before": before, "after": after}
+        )
     return programme
 
 

@@ -1,0 +1,5 @@
+from django.urls import path  # noqa: F401 - the engagement helpers add their pages here
+
+app_name = "engagement"
+
+urlpatterns: list = []
