@@ -7,6 +7,9 @@ tendercare import cost-submission FILE ...   a provider's open-book costs (CSV o
 tendercare import commissioned-hours FILE ...   hours and current spend by zone and band
 tendercare import visits FILE --owner ORG   electronic call monitoring records (CSV, XLSX, Parquet)
 tendercare compute kpis ...           the KPI engine over the stored visits
+tendercare import survey FILE --activity ID   survey responses for an engagement activity
+tendercare load census FILE --table TS021     a Census 2021 table for local authorities
+tendercare report scrutiny REF --output F.pdf   the committee update for a programme
 tendercare geography load [DIR]       import ONS files (default: the shipped extracts)
 tendercare import contracts FILE      import a contract register (CSV or XLSX)
 tendercare export contracts --format csv|xlsx --output FILE
@@ -26,6 +29,9 @@ ALIASES = {
     ("travel", "run"): "travel_run",
     ("import", "visits"): "import_visits",
     ("compute", "kpis"): "compute_kpis",
+    ("import", "survey"): "import_survey",
+    ("load", "census"): "load_census",
+    ("report", "scrutiny"): "report_scrutiny",
 }
 
 

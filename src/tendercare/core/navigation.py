@@ -36,6 +36,16 @@ SECTIONS = [
             "provider",
         },
     ),
+    (
+        "Engagement",
+        "engagement:activities",
+        {"commissioner", "procurement_lead", "contract_manager", "administrator", "councillor"},
+    ),
+    (
+        "Scrutiny",
+        "scrutiny:committees",
+        {"commissioner", "procurement_lead", "contract_manager", "administrator", "councillor"},
+    ),
     ("Areas", "geography:places", None),
     ("Organisations", "organisations:list", None),
     ("People", "organisations:people", {"administrator"}),
