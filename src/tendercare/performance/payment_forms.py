@@ -114,3 +114,48 @@ class ResolveForm(GovukForm):
     resolution = forms.CharField(
         max_length=5000, error_messages={"required": "Say how the dispute was resolved"}
     )
+
+
+class AcceptForm(GovukForm):
+    """No fields: the provider presses the button. Refusals show as an error summary."""
+
+
+class NoteForm(GovukForm):
+    about = forms.ChoiceField(required=False)
+    note = forms.CharField(
+        max_length=2000,
+        error_messages={
+            "required": "Enter the note",
+            "max_length": "The note must be 2,000 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, adjustments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.adjustments = {str(a.pk): a for a in adjustments}
+        self.fields["about"].choices = [("", "The whole statement")] + [
+            (str(a.pk), f"{a.kpi_result.kpi.name}: GBP {a.amount}") for a in adjustments
+        ]
+
+
+class RemoveForm(GovukForm):
+    adjustment = forms.ChoiceField(
+        error_messages={
+            "required": "Choose the adjustment to remove",
+            "invalid_choice": "Choose one of the adjustments on this statement",
+        }
+    )
+    reason = forms.CharField(
+        max_length=300,
+        error_messages={
+            "required": "Say why the adjustment is removed",
+            "max_length": "Keep the reason to 300 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, adjustments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.adjustments = {str(a.pk): a for a in adjustments if a.amount}
+        self.fields["adjustment"].choices = [("", "Choose an adjustment")] + [
+            (pk, f"{a.kpi_result.kpi.name}: GBP {a.amount}") for pk, a in self.adjustments.items()
+        ]

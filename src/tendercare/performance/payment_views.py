@@ -19,7 +19,15 @@ from tendercare.organisations.rules import is_provider_user
 
 from . import queries, rules, statements
 from .models import BANDS, Statement
-from .payment_forms import DisputeForm, IssueForm, ResolveForm, TermsForm
+from .payment_forms import (
+    AcceptForm,
+    DisputeForm,
+    IssueForm,
+    NoteForm,
+    RemoveForm,
+    ResolveForm,
+    TermsForm,
+)
 
 BAND_ORDER = {band: i for i, (band, _label) in enumerate(BANDS)}
 BAND_LABEL = dict(BANDS)
@@ -91,16 +99,34 @@ def statement_issue(request):
     return _list_page(request, issue_form=form, status=400)
 
 
-def _statement_page(request, statement, *, dispute_form=None, resolve_form=None, status=200):
+def _statement_page(
+    request,
+    statement,
+    *,
+    dispute_form=None,
+    resolve_form=None,
+    accept_form=None,
+    note_form=None,
+    remove_form=None,
+    status=200,
+):
     user = request.user
+    accepted = statement.status == Statement.Status.ACCEPTED
     lines = sorted(statement.lines.all(), key=lambda line: BAND_ORDER.get(line.band, 99))
     adjustments = list(
         statement.adjustments.select_related("kpi_result__kpi", "kpi_result__zone", "rule")
     )
     disputes = list(statement.disputes.select_related("adjustment", "raised_by", "resolved_by"))
     open_dispute = next((d for d in disputes if not d.outcome), None)
-    may_dispute = statements.may_dispute(user, statement) and open_dispute is None
+    may_dispute = statements.may_dispute(user, statement) and open_dispute is None and not accepted
     may_resolve = open_dispute is not None and statements.may_manage(user, statement.contract)
+    manager = statements.may_manage(user, statement.contract)
+    notes_added = statements.statement_notes_added(statement)
+    by_adjustment = {}
+    for note in notes_added:
+        if note.get("kpi_result") is not None:
+            key = (note["kpi_result"], note["rule"])
+            by_adjustment.setdefault(key, []).append(note)
     return render(
         request,
         "performance/payment_statement.html",
@@ -115,9 +141,22 @@ def _statement_page(request, statement, *, dispute_form=None, resolve_form=None,
             "status_tag": STATUS_TAG,
             "may_dispute": may_dispute,
             "may_resolve": may_resolve,
-            "may_issue": statements.may_manage(user, statement.contract) and open_dispute is None,
+            "may_issue": manager and open_dispute is None and not accepted,
+            "may_accept": statements.may_accept(user, statement) and not accepted,
+            "may_note": statements.may_note(user, statement) and not accepted,
+            "may_remove": manager
+            and open_dispute is None
+            and not accepted
+            and any(a.amount for a in adjustments),
+            "accepted": accepted,
+            "notes_added": notes_added,
+            "adjustment_notes": by_adjustment,
+            "trail": statements.statement_trail(statement),
             "dispute_form": dispute_form or DisputeForm(adjustments=adjustments),
             "resolve_form": resolve_form or ResolveForm(),
+            "accept_form": accept_form or AcceptForm(),
+            "note_form": note_form or NoteForm(adjustments=adjustments),
+            "remove_form": remove_form or RemoveForm(adjustments=adjustments),
             "history_url": history_url,
         },
         status=status,
@@ -199,6 +238,79 @@ def dispute_resolve(request, pk):
             messages.success(request, f"Dispute {resolved.get_outcome_display().lower()}")
             return redirect("performance:statement", pk=dispute.statement_id)
     return _statement_page(request, dispute.statement, resolve_form=form, status=400)
+
+
+def _adjustments(statement) -> list:
+    return list(statement.adjustments.select_related("kpi_result__kpi"))
+
+
+@login_required
+@require_POST
+def statement_accept(request, pk):
+    """The provider accepts its statement. A refused transition (disputed, already accepted)
+    shows its reason at the top of the page with status 400; nothing changes."""
+    user = request.user
+    statement = _statement_or_404(user, pk)
+    if not statements.may_accept(user, statement):
+        raise Http404
+    form = AcceptForm(request.POST)
+    accepted = run_service(form, lambda: statements.statement_accept(statement=statement, by=user))
+    if accepted is not None:
+        messages.success(request, f"Statement for {accepted.month:%B %Y} accepted")
+        return redirect("performance:statement", pk=statement.pk)
+    statement.refresh_from_db()
+    return _statement_page(request, statement, accept_form=form, status=400)
+
+
+@login_required
+@require_POST
+def note_add(request, pk):
+    user = request.user
+    statement = _statement_or_404(user, pk)
+    if not statements.may_note(user, statement):
+        raise Http404
+    form = NoteForm(request.POST, adjustments=_adjustments(statement))
+    if form.is_valid():
+        chosen = form.cleaned_data["about"]
+        done = run_service(
+            form,
+            lambda: (
+                statements.statement_note_add(
+                    statement=statement,
+                    note=form.cleaned_data["note"],
+                    adjustment=form.adjustments.get(chosen) if chosen else None,
+                    by=user,
+                )
+                or True
+            ),
+        )
+        if done is not None:
+            messages.success(request, "Note added")
+            return redirect("performance:statement", pk=statement.pk)
+    return _statement_page(request, statement, note_form=form, status=400)
+
+
+@login_required
+@require_POST
+def adjustment_remove(request, pk):
+    user = request.user
+    statement = _statement_or_404(user, pk)
+    if not statements.may_manage(user, statement.contract):
+        raise Http404
+    form = RemoveForm(request.POST, adjustments=_adjustments(statement))
+    if form.is_valid():
+        adjustment = form.adjustments[form.cleaned_data["adjustment"]]
+        removed = run_service(
+            form,
+            lambda: statements.adjustment_remove(
+                adjustment=adjustment, reason=form.cleaned_data["reason"], by=user
+            ),
+        )
+        if removed is not None:
+            messages.success(request, f"Adjustment for {removed.kpi_result.kpi.name} removed")
+            return redirect("performance:statement", pk=statement.pk)
+    statement.refresh_from_db()
+    return _statement_page(request, statement, remove_form=form, status=400)
 
 
 @login_required

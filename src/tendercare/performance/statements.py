@@ -6,6 +6,14 @@ Each a keyword-only function in one transaction, audited. The arithmetic is paym
     statement_issue(contract=c, month="2025-04", by=user)      # builds or replaces the month
     dispute_raise(statement=s, adjustment=a, reason="...", by=provider_user)
     dispute_resolve(dispute=d, outcome="upheld", resolution="...", by=user)
+    statement_accept(statement=s, by=provider_user)            # issued/resolved -> accepted
+    statement_note_add(statement=s, note="...", adjustment=a, by=user)
+    adjustment_remove(adjustment=a, reason="...", by=user)
+
+The lifecycle: issued -> disputed (the provider) -> dispute resolved (commissioning staff) ->
+accepted (the provider), or issued -> accepted. A disputed statement cannot be accepted until
+its dispute is resolved; an accepted statement cannot be changed (no re-issue, dispute, note or
+removal). Every transition is audited and listed on the statement page (statement_trail).
 
 A statement pays delivered contact hours (from the visit store: electronic call monitoring)
 at each band's rate, plus penalties and rewards as a percent of the commissioned value.
@@ -26,6 +34,7 @@ from django.utils import timezone
 from tendercare.contracts.models import Contract
 from tendercare.core.audit import Auditor, history_for, snapshot
 from tendercare.core.errors import DomainError, NotAllowed
+from tendercare.core.models import AuditLog
 from tendercare.organisations.rules import is_provider_user
 
 from . import kpis, payments, queries, rules
@@ -43,6 +52,11 @@ from .models import (
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
 NOTES_SUMMARY = "Statement figures"
+# Audit events on a statement that carry data the page shows (no model field holds them).
+NOTE_SUMMARY = "Note added"
+REMOVAL_SUMMARY = "Adjustment removed"
+NOTE_MAX = 2000
+ACCEPTED_TEXT = "This statement has been accepted: it cannot be changed"
 
 
 # --- who may ---------------------------------------------------------------------------------
@@ -60,6 +74,28 @@ def may_manage(user, contract: Contract) -> bool:
 
 def may_dispute(user, statement: Statement) -> bool:
     return bool(rules.is_the_provider(user, statement))
+
+
+def may_accept(user, statement: Statement) -> bool:
+    """The provider paid by the statement accepts it: it is the party the statement is put
+    to, as it is the party that may dispute it. Commissioning staff issue and resolve."""
+    return bool(rules.is_the_provider(user, statement))
+
+
+def may_note(user, statement: Statement) -> bool:
+    """Both parties to a statement may add notes: the provider and commissioning staff who
+    manage the contract."""
+    return bool(may_dispute(user, statement) or may_manage(user, statement.contract))
+
+
+def _refuse_if_accepted(statement: Statement) -> None:
+    if statement.status == Statement.Status.ACCEPTED:
+        raise DomainError(ACCEPTED_TEXT)
+
+
+def _locked(statement: Statement) -> Statement:
+    """The statement re-read under a row lock, so two transitions cannot cross."""
+    return Statement.objects.select_for_update().select_related("contract").get(pk=statement.pk)
 
 
 def _require_manager(by, contract: Contract, what: str) -> None:
@@ -329,6 +365,7 @@ def statement_issue(*, contract: Contract, month, by, delivered: dict | None = N
             "status": Statement.Status.ISSUED,
         }
         carried: dict[tuple[int, int], list[Dispute]] = {}
+        removals: dict[tuple[int, int], str] = {}
         if statement is None:
             statement = Statement.objects.create(contract=contract, month=month, **figures)
             auditor.created(statement, summary=f"Statement issued: total {calc.total}")
@@ -337,6 +374,8 @@ def statement_issue(*, contract: Contract, month, by, delivered: dict | None = N
                 raise DomainError(
                     "This statement is disputed: resolve the dispute before issuing it again"
                 )
+            _refuse_if_accepted(statement)
+            removals = {(r["kpi_result"], r["rule"]): r["reason"] for r in removals_of(statement)}
             for dispute in statement.disputes.select_related("adjustment"):
                 if dispute.adjustment is not None:
                     key = (dispute.adjustment.kpi_result_id, dispute.adjustment.rule_id)
@@ -375,11 +414,14 @@ def statement_issue(*, contract: Contract, month, by, delivered: dict | None = N
                 Dispute.objects.filter(pk=dispute.pk).update(adjustment=adjustment)
                 if dispute.outcome == Dispute.Outcome.UPHELD and adjustment.amount:
                     removed += _remove(adjustment, dispute)
+            why = removals.get((a.key, a.rule_key))
+            if why is not None and adjustment.amount:
+                removed += _remove(adjustment, None, why=why)
         if removed:
             statement.adjustments_amount -= removed
             statement.total -= removed
             statement.save(update_fields=["adjustments_amount", "total"])
-            notes.append("Adjustments removed by upheld disputes stay removed")
+            notes.append("Adjustments removed by upheld disputes or by hand stay removed")
         auditor.event(
             statement,
             summary=NOTES_SUMMARY,
@@ -404,13 +446,14 @@ def statement_issue(*, contract: Contract, month, by, delivered: dict | None = N
     return statement
 
 
-def _remove(adjustment: Adjustment, dispute: Dispute) -> Decimal:
+def _remove(adjustment: Adjustment, dispute: Dispute | None, *, why: str = "") -> Decimal:
     """Take an adjustment's effect off (the row stays, at zero, saying why). Returns the
     amount that was removed."""
     amount = adjustment.amount
     adjustment.amount = Decimal("0.00")
     adjustment.percent = Decimal("0.00")
-    adjustment.reason = f"{adjustment.reason} [removed: dispute upheld]"[:500]
+    tail = " [removed: dispute upheld]" if dispute is not None else f" [removed: {why}]"
+    adjustment.reason = (adjustment.reason[: max(0, 500 - len(tail))] + tail)[:500]
     adjustment.save(update_fields=["amount", "percent", "reason"])
     return amount
 
@@ -435,10 +478,12 @@ def dispute_raise(
         raise DomainError("Say why you dispute the statement")
     if adjustment is not None and adjustment.statement_id != statement.pk:
         raise DomainError("That adjustment is not on this statement")
-    if statement.status == Statement.Status.DISPUTED:
-        raise DomainError("This statement already has an open dispute")
     auditor = Auditor(by=by)
     with transaction.atomic():
+        statement = _locked(statement)
+        _refuse_if_accepted(statement)
+        if statement.status == Statement.Status.DISPUTED:
+            raise DomainError("This statement already has an open dispute")
         dispute = Dispute.objects.create(
             statement=statement, adjustment=adjustment, reason=reason, raised_by=by
         )
@@ -465,6 +510,11 @@ def dispute_resolve(*, dispute: Dispute, outcome: str, resolution: str, by) -> D
         raise DomainError("This dispute has already been resolved")
     auditor = Auditor(by=by)
     with transaction.atomic():
+        statement = _locked(statement)
+        _refuse_if_accepted(statement)
+        dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
+        if dispute.outcome:
+            raise DomainError("This dispute has already been resolved")
         before = snapshot(dispute)
         dispute.outcome, dispute.resolution = outcome, resolution
         dispute.resolved_by, dispute.resolved_at = by, timezone.now()
@@ -489,6 +539,150 @@ def dispute_resolve(*, dispute: Dispute, outcome: str, resolution: str, by) -> D
             summary=f"Dispute {outcome}: total {statement.total}",
         )
     return dispute
+
+
+# --- acceptance, notes and removals ----------------------------------------------------------
+
+
+def statement_accept(*, statement: Statement, by) -> Statement:
+    """The provider accepts its statement (issued, or with its dispute resolved). A disputed
+    statement waits for the resolution; an accepted one cannot be changed or accepted again."""
+    if not may_accept(by, statement):
+        raise NotAllowed("Only the provider paid by this statement can accept it")
+    auditor = Auditor(by=by)
+    with transaction.atomic():
+        statement = _locked(statement)
+        if statement.status == Statement.Status.ACCEPTED:
+            raise DomainError("This statement has already been accepted")
+        if statement.status == Statement.Status.DISPUTED:
+            raise DomainError(
+                "This statement has an open dispute: it can be accepted once the commissioner "
+                "has resolved the dispute"
+            )
+        before = snapshot(statement)
+        statement.status = Statement.Status.ACCEPTED
+        statement.save(update_fields=["status"])
+        auditor.updated(
+            statement, before=before, summary=f"Statement accepted: total {statement.total}"
+        )
+    return statement
+
+
+def _adjustment_key(adjustment: Adjustment | None) -> dict:
+    if adjustment is None:
+        return {"adjustment": None, "kpi_result": None, "rule": None, "about": ""}
+    return {
+        "adjustment": adjustment.pk,
+        "kpi_result": adjustment.kpi_result_id,
+        "rule": adjustment.rule_id,
+        "about": adjustment.reason[:200],
+    }
+
+
+def statement_note_add(
+    *, statement: Statement, note: str, adjustment: Adjustment | None = None, by
+) -> None:
+    """A note on the statement, or on one of its adjustments, by the provider or commissioning
+    staff. Kept as an audit event on the statement (who, when, the text and the adjustment's
+    KPI result and rule, so a note stays with the adjustment when the month is re-issued)."""
+    if not may_note(by, statement):
+        raise NotAllowed("You cannot add notes to this statement")
+    note = (note or "").strip()
+    if not note:
+        raise DomainError("Enter the note")
+    if len(note) > NOTE_MAX:
+        raise DomainError(f"The note must be {NOTE_MAX:,} characters or fewer")
+    if adjustment is not None and adjustment.statement_id != statement.pk:
+        raise DomainError("That adjustment is not on this statement")
+    with transaction.atomic():
+        statement = _locked(statement)
+        _refuse_if_accepted(statement)
+        Auditor(by=by).event(
+            statement,
+            summary=NOTE_SUMMARY + (" on an adjustment" if adjustment else ""),
+            data={"note": note, **_adjustment_key(adjustment)},
+        )
+
+
+def adjustment_remove(*, adjustment: Adjustment, reason: str, by) -> Adjustment:
+    """Commissioning staff take an adjustment off a statement, saying why. The row stays at
+    zero with the reason in its text, the total is recomputed, the removal is audited on the
+    adjustment and the statement, and it survives a re-issue of the month."""
+    statement = adjustment.statement
+    _require_manager(by, statement.contract, "remove adjustments")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError("Say why the adjustment is removed")
+    if len(reason) > 300:
+        raise DomainError("Keep the reason to 300 characters or fewer")
+    auditor = Auditor(by=by)
+    with transaction.atomic():
+        statement = _locked(statement)
+        _refuse_if_accepted(statement)
+        if statement.status == Statement.Status.DISPUTED:
+            raise DomainError(
+                "This statement has an open dispute: resolve it before removing an adjustment"
+            )
+        adjustment = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
+        if not adjustment.amount:
+            raise DomainError("This adjustment has already been removed")
+        before = snapshot(adjustment)
+        statement_before = snapshot(statement)
+        data = {**_adjustment_key(adjustment), "amount": str(adjustment.amount), "reason": reason}
+        removed = _remove(adjustment, None, why=reason)
+        auditor.updated(adjustment, before=before, summary=f"Adjustment removed: {reason}")
+        statement.adjustments_amount -= removed
+        statement.total -= removed
+        statement.save(update_fields=["adjustments_amount", "total"])
+        auditor.updated(
+            statement,
+            before=statement_before,
+            summary=f"Adjustment of {removed} removed ({reason}): total {statement.total}",
+        )
+        auditor.event(statement, summary=REMOVAL_SUMMARY, data=data)
+    return adjustment
+
+
+def removals_of(statement: Statement) -> list[dict]:
+    """Adjustments removed by hand: [{kpi_result, rule, amount, reason, about, by, at}]."""
+    return [
+        {**(e.after or {}), "by": e.user_label, "at": e.at}
+        for e in history_for(statement).filter(summary=REMOVAL_SUMMARY).order_by("pk")
+    ]
+
+
+def statement_notes_added(statement: Statement) -> list[dict]:
+    """Notes on the statement and its adjustments, oldest first:
+    [{note, adjustment, kpi_result, rule, about, by, at}]."""
+    return [
+        {**(e.after or {}), "by": e.user_label, "at": e.at}
+        for e in history_for(statement).filter(summary__startswith=NOTE_SUMMARY).order_by("pk")
+    ]
+
+
+def statement_trail(statement: Statement) -> list[dict]:
+    """Every audited change to the statement, its disputes and its adjustments, oldest
+    first: [{at, by, what}] (the figures events are left out: the page shows the figures)."""
+    entries = list(history_for(statement).exclude(summary__in=[NOTES_SUMMARY, REMOVAL_SUMMARY]))
+    entries += list(
+        AuditLog.objects.filter(
+            object_type="performance.dispute",
+            object_id__in=[str(pk) for pk in statement.disputes.values_list("pk", flat=True)],
+        )
+    )
+    entries.sort(key=lambda e: (e.at, e.pk))
+    return [
+        {
+            "at": e.at,
+            "by": e.user_label or "system",
+            "what": (
+                f"{e.summary}: {(e.after or {}).get('note', '')}"
+                if e.summary.startswith(NOTE_SUMMARY)
+                else e.summary
+            ),
+        }
+        for e in entries
+    ]
 
 
 # --- reads for the payment pages (scoped through queries.py) ---------------------------------
