@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tendercare.core.forms import GovukForm
+from tendercare.core.forms import GovukForm, run_service
 
 from . import queries, rules, visits
 
@@ -50,6 +51,7 @@ def import_list(request):
         {
             "imports": list(queries.imports_visible_to(request.user)[:200]),
             "can_upload": bool(rules.may_manage_monitoring(request.user)),
+            "status_label": visits.import_status_label,
         },
     )
 
@@ -80,7 +82,70 @@ def import_detail(request, pk: int):
     return render(
         request,
         "performance/visit_import.html",
-        {"vi": vi, "running": vi.status in (vi.Status.QUEUED, vi.Status.RUNNING)},
+        {
+            "vi": vi,
+            "running": vi.status in (vi.Status.QUEUED, vi.Status.RUNNING),
+            "withdrawn": visits.is_withdrawn(vi),
+            "status_label": visits.import_status_label(vi),
+            "may_withdraw": vi.status == vi.Status.DONE and visits.may_withdraw(request.user, vi),
+        },
+    )
+
+
+class WithdrawForm(GovukForm):
+    reason = forms.CharField(
+        max_length=visits.WITHDRAW_REASON_MAX,
+        error_messages={
+            "required": "Say why the import is withdrawn",
+            "max_length": "Keep the reason to 500 characters or fewer",
+        },
+    )
+    confirm = forms.BooleanField(
+        error_messages={"required": "Confirm that the visits of this import are to be removed"}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_withdraw(request, pk: int):
+    """Confirm and withdraw an import: commissioning staff who manage monitoring only
+    (councillors 403; providers, evaluators and other families 404)."""
+    _may_see_imports(request)
+    vi = queries.imports_visible_to(request.user).filter(pk=pk).first()
+    if vi is None:
+        raise Http404("No such visit import")
+    if not rules.may_manage_monitoring(request.user):
+        raise PermissionDenied("You can read visit imports but not withdraw them")
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: visits.visit_import_withdraw(
+                visit_import=vi, by=request.user, reason=form.cleaned_data["reason"]
+            ),
+        )
+        if done is not None:
+            messages.success(
+                request,
+                f"Import {vi.pk} withdrawn: {done.files_removed} "
+                f"file{'s' if done.files_removed != 1 else ''} removed"
+                + (", KPIs recomputed" if done.kpis_recomputed else ""),
+            )
+            if done.kpi_problem:
+                messages.warning(request, done.kpi_problem)
+            return redirect("performance:visit-import", vi.pk)
+    blockers = visits.withdraw_blockers(vi) if vi.status == vi.Status.DONE else []
+    return render(
+        request,
+        "performance/visit_import_withdraw.html",
+        {
+            "vi": vi,
+            "form": form,
+            "blockers": blockers,
+            "withdrawable": vi.status == vi.Status.DONE and not visits.is_withdrawn(vi),
+            "status_label": visits.import_status_label(vi),
+        },
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 

@@ -27,17 +27,19 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from tendercare.core.audit import Auditor
+from tendercare.core.audit import Auditor, snapshot
+from tendercare.core.errors import DomainError, NotAllowed
 from tendercare.geography.models import Lsoa, Postcode
 from tendercare.organisations.queries import organisation_family, organisations_visible_to
 from tendercare.organisations.queries import providers as all_providers
 from tendercare.organisations.rules import is_provider_user
 
 from . import pseudonyms, rules, visit_files, visit_rows, visit_store
-from .models import VisitImport, Zone
+from .models import ProviderStatus, Statement, VisitImport, Zone
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, str], None]
@@ -400,3 +402,158 @@ def visits_page(
         row["zone"] = zones.get(row["zone_id"], "")
         row["provider"] = providers.get(row["provider_id"], "")
     return VisitPage(rows, total, page, pages, months, zones, providers)
+
+
+# --- withdrawing an import -------------------------------------------------------------------
+
+# VisitImport.Status has no WITHDRAWN yet (models.py is the lead's): until it does, a withdrawn
+# import is FAILED with a message starting "Withdrawn", which readers already skip (only DONE
+# imports are read) and which never blocks a re-import (only DONE files count as earlier).
+WITHDRAWN = getattr(VisitImport.Status, "WITHDRAWN", VisitImport.Status.FAILED)
+WITHDRAWN_PREFIX = "Withdrawn"
+WITHDRAW_REASON_MAX = 500
+
+
+def is_withdrawn(vi: VisitImport) -> bool:
+    return vi.status == WITHDRAWN and (
+        WITHDRAWN != VisitImport.Status.FAILED or vi.message.startswith(WITHDRAWN_PREFIX)
+    )
+
+
+def import_status_label(vi: VisitImport) -> str:
+    return "Withdrawn" if is_withdrawn(vi) else vi.get_status_display()
+
+
+def may_withdraw(user, vi: VisitImport) -> bool:
+    """Commissioning staff who manage monitoring, of the import owner's family."""
+    return bool(
+        user is not None
+        and not is_provider_user(user)
+        and rules.may_manage_monitoring(user)
+        and vi.owner_id in organisation_family(user.organisation)
+    )
+
+
+def _import_files(vi: VisitImport) -> list[Path]:
+    return sorted(
+        visit_store.root().glob(f"owner={int(vi.owner_id)}/month=*/part-{int(vi.pk)}.parquet")
+    )
+
+
+def _import_activity(vi: VisitImport) -> set[tuple[int, int, dt.date]]:
+    """(provider, zone, month) of the visits this import stored, from its own files."""
+    found = set()
+    for path in _import_files(vi):
+        month = dt.date.fromisoformat(path.parent.name.split("=", 1)[1] + "-01")
+        con = duckdb.connect()
+        try:
+            target = str(path).replace("'", "''")
+            rows = con.execute(
+                f"SELECT DISTINCT provider_id, zone_id FROM read_parquet('{target}')"
+            ).fetchall()
+        finally:
+            con.close()
+        found |= {(int(p), int(z), month) for p, z in rows if p is not None and z is not None}
+    return found
+
+
+def withdraw_blockers(vi: VisitImport) -> list[Statement]:
+    """Statements already issued that depend on this import's visits: for a month the import
+    wrote to, paying a provider that has visits in the import, on a contract that the
+    provider's status names in a zone of those visits that month (the same rule that
+    statements.delivered_hours uses to find a statement's visits)."""
+    wanted = Q(pk__in=[])
+    for provider_id, zone_id, month in _import_activity(vi):
+        nxt = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        contracts = (
+            ProviderStatus.objects.filter(
+                zone_id=zone_id, provider_id=provider_id, contract__isnull=False, since__lt=nxt
+            )
+            .exclude(until__lt=month)
+            .values("contract_id")
+        )
+        wanted |= Q(month=month, provider_id=provider_id, contract_id__in=contracts)
+    return list(Statement.objects.filter(wanted).select_related("contract").order_by("month", "pk"))
+
+
+@dataclass
+class Withdrawal:
+    visit_import: VisitImport
+    files_removed: int
+    months: list[str]
+    kpis_recomputed: bool
+    kpi_problem: str = ""
+
+
+def visit_import_withdraw(
+    *, visit_import: VisitImport, by, reason: str, recompute_kpis: bool = True
+) -> Withdrawal:
+    """Withdraw a stored import: refuse if an issued statement depends on its visits; else
+    mark it withdrawn with the reason (audited, in one transaction), then remove its partition
+    files and recompute the KPIs of the months it touched. Runs under the owner's import lock,
+    so no import checks duplicates against files that are going away."""
+    if not may_withdraw(by, visit_import):
+        raise NotAllowed("You cannot withdraw this visit import")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError("Say why the import is withdrawn")
+    if len(reason) > WITHDRAW_REASON_MAX:
+        raise DomainError(f"Keep the reason to {WITHDRAW_REASON_MAX} characters or fewer")
+    with visit_store.owner_lock(visit_import.owner_id):
+        with transaction.atomic():
+            vi = VisitImport.objects.select_for_update().get(pk=visit_import.pk)
+            if is_withdrawn(vi):
+                raise DomainError("This import has already been withdrawn")
+            if vi.status in (VisitImport.Status.QUEUED, VisitImport.Status.RUNNING):
+                raise DomainError("This import is still running: wait until it has finished")
+            if vi.status != VisitImport.Status.DONE:
+                raise DomainError("This import stored no visits: there is nothing to withdraw")
+            blockers = withdraw_blockers(vi)
+            if blockers:
+                named = "; ".join(f"{s.contract.reference} {s.month:%B %Y}" for s in blockers[:5])
+                more = f" and {len(blockers) - 5} more" if len(blockers) > 5 else ""
+                raise DomainError(
+                    f"Statements already issued depend on these visits ({named}{more}): "
+                    "withdrawing them would leave those statements paying for visits that are "
+                    "no longer held. Correct the visits with a further file instead"
+                )
+            files = _import_files(vi)
+            before = snapshot(vi)
+            stored = vi.stored
+            vi.status = WITHDRAWN
+            vi.stored = 0
+            vi.message = (
+                f"{WITHDRAWN_PREFIX} on {timezone.localdate():%d %B %Y} by "
+                f"{by.get_full_name() or by.get_username()} ({stored:,} visits removed): {reason}"
+            )
+            vi.save(update_fields=["status", "stored", "message"])
+            Auditor(by=by).updated(
+                vi, before=before, summary=f"Visit file {vi.filename} withdrawn: {reason}"
+            )
+            Auditor(by=by).event(
+                vi,
+                summary="Visit import withdrawn",
+                data={
+                    "reason": reason,
+                    "visits": stored,
+                    "months": vi.months,
+                    "files": [str(p.relative_to(visit_store.root())) for p in files],
+                },
+            )
+        # Committed: the import is withdrawn (never read again), so its files can go.
+        removed = visit_store.delete_import(vi.owner_id, vi.pk)
+    result = Withdrawal(vi, removed, list(vi.months), False)
+    if recompute_kpis and vi.months:
+        from . import kpi_engine
+
+        try:
+            kpi_engine.compute_for_owner(owner=vi.owner, by=by, months=list(vi.months))
+            result.kpis_recomputed = True
+        except Exception:  # the withdrawal stands; say what is left to do
+            log.exception("KPIs after withdrawing import %s", vi.pk)
+            result.kpi_problem = (
+                "The KPIs of " + ", ".join(vi.months) + " could not be recomputed: run "
+                f'tendercare compute kpis --owner "{vi.owner.name}"'
+                + "".join(f" --month {m}" for m in vi.months)
+            )
+    return result
