@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 LONDON = ZoneInfo("Europe/London")
 UTC = dt.UTC
 
+NEW_COLUMNS = ("second_carer_id", "planned_day", "day_cutoff")
 SCHEMA = pa.schema(
     [
         ("visit_id", pa.string()),
@@ -34,8 +35,13 @@ SCHEMA = pa.schema(
         ("travel_miles", pa.float64()),
         ("verified_by", pa.string()),
         ("import_id", pa.int64()),
+        ("second_carer_id", pa.string()),
+        ("planned_day", pa.date32()),
+        ("day_cutoff", pa.timestamp("us")),
     ]
 )
+# Files written before second_carer_id, planned_day and day_cutoff joined the contract.
+OLD_SCHEMA = pa.schema([f for f in SCHEMA if f.name not in NEW_COLUMNS])
 
 
 def utc(local: str | None) -> dt.datetime | None:
@@ -63,6 +69,7 @@ def visit(
     zone_id: int = 10,
     client: str = "c1",
     carer: str = "k1",
+    second_carer: str | None = None,
     lsoa: str = "",
     band: str = "urban",
     double_up: bool = False,
@@ -101,11 +108,28 @@ def visit(
         "travel_miles": 0.0,
         "verified_by": verified_by,
         "import_id": 1,
+        "second_carer_id": second_carer,
+        "planned_day": planned_day(start),
+        "day_cutoff": day_cutoff(start),
     }
 
 
-def write_store(root: Path, rows: list[dict], *, owner_id: int = 1, import_id: int = 1) -> None:
-    """Partition by the month of planned start in Europe/London, as ingestion does."""
+def planned_day(start: dt.datetime) -> dt.date:
+    """The UK day of a naive UTC time, worked out with zoneinfo (not the code under test)."""
+    return start.replace(tzinfo=UTC).astimezone(LONDON).date()
+
+
+def day_cutoff(start: dt.datetime) -> dt.datetime:
+    """23:00 UK time on the visit's UK day, as naive UTC."""
+    cutoff = dt.datetime.combine(planned_day(start), dt.time(23), tzinfo=LONDON)
+    return cutoff.astimezone(UTC).replace(tzinfo=None)
+
+
+def write_store(
+    root: Path, rows: list[dict], *, owner_id: int = 1, import_id: int = 1, old: bool = False
+) -> None:
+    """Partition by the month of planned start in Europe/London, as ingestion does. `old`
+    writes files without the columns added in the second pass."""
     by_month: dict[str, list[dict]] = {}
     for row in rows:
         local = row["planned_start"].replace(tzinfo=UTC).astimezone(LONDON)
@@ -113,7 +137,9 @@ def write_store(root: Path, rows: list[dict], *, owner_id: int = 1, import_id: i
     for month, month_rows in by_month.items():
         folder = root / f"owner={owner_id}" / f"month={month}"
         folder.mkdir(parents=True, exist_ok=True)
-        table = pa.Table.from_pylist(month_rows, schema=SCHEMA)
+        if old:
+            month_rows = [{k: v for k, v in r.items() if k not in NEW_COLUMNS} for r in month_rows]
+        table = pa.Table.from_pylist(month_rows, schema=OLD_SCHEMA if old else SCHEMA)
         pq.write_table(table, folder / f"part-{import_id}.parquet")
 
 

@@ -36,29 +36,74 @@ from decimal import Decimal
 HIGHER = "higher"
 LOWER = "lower"
 
-# The only engine-specific SQL. {0}, {1} are the arguments as written in the fragment.
+# The only engine-specific SQL, written in the fragments as NAME(arguments); {0}, {1} are the
+# arguments as written (they may hold calls of their own).
 DIALECTS = {
     "duckdb": {
+        # naive UTC -> Europe/London wall clock, and back
         "LOCAL": "timezone('Europe/London', timezone('UTC', {0}))",
+        "UTC": "timezone('UTC', timezone('Europe/London', {0}))",
         "MINUTES": "((epoch({1}) - epoch({0})) / 60.0)",
+        "ADD_DAYS": "CAST(({0}) + CAST({1} AS INTEGER) AS DATE)",
+        "ADD_MONTHS": "CAST(({0}) + to_months(CAST({1} AS INTEGER)) AS DATE)",
+        # The next later planned start of the same client with the same provider (ties skipped).
+        "NEXT_PLANNED": (
+            "min(planned_start) OVER (PARTITION BY provider_id, client_key ORDER BY "
+            "planned_start GROUPS BETWEEN 1 FOLLOWING AND 1 FOLLOWING)"
+        ),
+        # A CTE read more than once that is cheaper to read again than to keep.
+        "INLINE": "NOT MATERIALIZED",
+        "KEEP": "MATERIALIZED",
     },
     "spark": {
         "LOCAL": "from_utc_timestamp({0}, 'Europe/London')",
+        "UTC": "to_utc_timestamp({0}, 'Europe/London')",
         "MINUTES": "((unix_timestamp({1}) - unix_timestamp({0})) / 60.0)",
+        "ADD_DAYS": "date_add({0}, {1})",
+        "ADD_MONTHS": "add_months({0}, {1})",
+        "NEXT_PLANNED": (
+            "min(planned_start) OVER (PARTITION BY provider_id, client_key ORDER BY "
+            "unix_timestamp(planned_start) RANGE BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)"
+        ),
+        "INLINE": "",
+        "KEEP": "",
     },
 }
-_CALL = re.compile(r"\b(LOCAL|MINUTES)\(([^()]*)\)")
+_CALL = re.compile(r"\b(LOCAL|UTC|MINUTES|ADD_DAYS|ADD_MONTHS|NEXT_PLANNED|INLINE|KEEP)\(")
+
+
+def _arguments(sql: str, at: int) -> tuple[list[str], int]:
+    """The comma-separated arguments of the call whose "(" is at sql[at], and the index after
+    its ")"; commas inside nested parentheses stay in their argument."""
+    depth, args, current = 0, [], []
+    for index in range(at, len(sql)):
+        char = sql[index]
+        if char == "(":
+            depth += 1
+            if depth == 1:
+                continue
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                args.append("".join(current).strip())
+                return [a for a in args if a], index + 1
+        elif char == "," and depth == 1:
+            args.append("".join(current).strip())
+            current = []
+            continue
+        current.append(char)
+    raise ValueError("Unbalanced parentheses in KPI SQL")
 
 
 def render(sql: str, dialect: str = "duckdb") -> str:
-    """Replace LOCAL(...) and MINUTES(...) with the dialect's own calls."""
+    """Replace the dialect calls (LOCAL(...), MINUTES(...), ...) with the dialect's own SQL,
+    innermost first."""
     table = DIALECTS[dialect]
-
-    def one(match: re.Match) -> str:
-        args = [a.strip() for a in match.group(2).split(",")]
-        return table[match.group(1)].format(*args)
-
-    return _CALL.sub(one, sql)
+    while match := _CALL.search(sql):
+        args, after = _arguments(sql, match.end() - 1)
+        args = [render(a, dialect) for a in args]
+        sql = sql[: match.start()] + table[match.group(1)].format(*args) + sql[after:]
+    return sql
 
 
 @dataclass(frozen=True)
@@ -80,8 +125,8 @@ class Kpi:
     # Aggregates when the ratio is not a count of flagged visits over a count of scoped ones.
     numerator: str = ""
     denominator: str = ""
-    # The relation the fragments are written over: "e" (every visit) or "cram" (delivered
-    # visits with the carer's previous visit).
+    # The relation the fragments are written over: "e" (every visit), "cz" (a client's carers
+    # per month) or "cramv" (every visit with an actual start, crammed or not).
     relation: str = "e"
 
     @property
@@ -98,8 +143,17 @@ class Kpi:
 
 
 COUNCIL_DEFAULT = "Tendercare default, from common council home-care specifications"
-DELIVERED = "actual_start IS NOT NULL"
-COMPLETED = "actual_start IS NOT NULL AND actual_end IS NOT NULL AND planned_minutes > 0"
+# A visit is delivered when it has an actual start that is not too late to count (see MISSED);
+# a carer was there whenever it has an actual start (continuity, cramming, travel).
+DELIVERED = "NOT missed"
+ATTENDED = "actual_start IS NOT NULL"
+COMPLETED = "NOT missed AND actual_end IS NOT NULL AND planned_minutes > 0"
+MISSED_RULE = (
+    "A visit is missed when nothing is recorded (no actual start) or its actual start is at or "
+    "after its deadline: the earlier of the planned start of the client's next planned visit "
+    "with the same provider and 23:00 UK time on the visit's planned day (for a visit planned "
+    "at or after 23:00, 23:00 the next day)."
+)
 # Straight-line miles between the LSOA centroids of a carer's previous visit and this one.
 MILES = (
     "3958.8 * 2 * asin(sqrt(power(sin(radians(c2.lat - c1.lat) / 2), 2) + "
@@ -114,8 +168,9 @@ VISIT_KPIS: tuple[Kpi, ...] = (
         name="Visits started on time",
         description=(
             "Share of delivered visits whose actual start is within 15 minutes of the planned "
-            "start, early or late (30 minutes for a time-critical visit). Missed visits are "
-            "not in it: they have their own KPI. A double-up counts once."
+            "start, early or late (30 minutes for a time-critical visit). Delivered means not "
+            "missed: missed visits (nothing recorded, or started at or after the next planned "
+            "visit or 23:00) have their own KPI. A double-up counts once."
         ),
         unit="percent",
         better=HIGHER,
@@ -129,23 +184,21 @@ VISIT_KPIS: tuple[Kpi, ...] = (
         code="missed",
         name="Missed visits",
         description=(
-            "Share of planned visits with nothing recorded (no actual start) by the client's "
-            "next planned visit or 23:00 of the day. Every stored visit is history, so a visit "
-            "with no actual start is missed. A double-up counts once."
+            "Share of planned visits that were missed. " + MISSED_RULE + " A double-up counts once."
         ),
         unit="percent",
         better=LOWER,
         target=Decimal("0.5"),
         amber=Decimal("1"),
         source=COUNCIL_DEFAULT,
-        flag="actual_start IS NULL",
+        flag="missed",
     ),
     Kpi(
         code="short_85",
         name="Short visits (under 85%)",
         description=(
-            "Share of completed visits (actual start and end recorded) whose actual duration "
-            "is under 85% of the planned duration. A double-up counts once."
+            "Share of completed delivered visits (not missed; actual end recorded) whose "
+            "actual duration is under 85% of the planned duration. A double-up counts once."
         ),
         unit="percent",
         better=LOWER,
@@ -159,8 +212,8 @@ VISIT_KPIS: tuple[Kpi, ...] = (
         code="short_75",
         name="Short visits (under 75%)",
         description=(
-            "Share of completed visits whose actual duration is under 75% of the planned "
-            "duration. A double-up counts once."
+            "Share of completed delivered visits (not missed; actual end recorded) whose "
+            "actual duration is under 75% of the planned duration. A double-up counts once."
         ),
         unit="percent",
         better=LOWER,
@@ -191,9 +244,9 @@ VISIT_KPIS: tuple[Kpi, ...] = (
         code="continuity_carers",
         name="Carers per client",
         description=(
-            "Average number of distinct carers who visited a client in the calendar month "
-            "(lead carer of a double-up only; the second carer is not recorded). Delivered "
-            "visits only."
+            "Average number of distinct carers who visited a client in the 28 days ending on "
+            "the last day of the month (by planned day): both carers of a double-up count. "
+            "Every visit with an actual start counts (a carer was there), missed or not."
         ),
         unit="carers per client",
         better=LOWER,
@@ -201,20 +254,20 @@ VISIT_KPIS: tuple[Kpi, ...] = (
         amber=Decimal("8"),
         source="Tendercare default (no national standard)",
         scale=1,
-        scope=DELIVERED,
-        numerator=(
-            "COUNT(DISTINCT CASE WHEN actual_start IS NOT NULL "
-            "THEN concat(client_key, '|', carer_id) END)"
-        ),
-        denominator="COUNT(DISTINCT CASE WHEN actual_start IS NOT NULL THEN client_key END)",
+        scope=f"{ATTENDED} AND in_last_28",
+        numerator="SUM(CASE WHEN n28 > 0 THEN 1 ELSE 0 END)",
+        denominator="COUNT(DISTINCT CASE WHEN n28 > 0 THEN client_key END)",
+        relation="cz",
     ),
     Kpi(
         code="continuity_core",
         name="Visits by the client's core team",
         description=(
-            "Share of delivered visits made by the client's core team: the 3 carers with most "
-            "delivered visits to the client from the same provider in the month and the two "
-            "months before it (about 90 days; ties broken by carer id). Lead carer only."
+            "Share of delivered (not missed) visits in the month made by the client's core "
+            "team (the lead or the second carer of a double-up is in it): the 3 carers with "
+            "most visits to the client from the same provider in the 90 days ending on the "
+            "last day of the month (by planned day; both carers of a double-up count; ties "
+            "broken by carer id)."
         ),
         unit="percent",
         better=HIGHER,
@@ -228,8 +281,8 @@ VISIT_KPIS: tuple[Kpi, ...] = (
         code="ecm_compliance",
         name="Visits verified electronically",
         description=(
-            "Share of delivered visits whose times were verified by electronic call "
-            "monitoring (verified_by = 'ecm') rather than entered by hand."
+            "Share of delivered (not missed) visits whose times were verified by electronic "
+            "call monitoring (verified_by = 'ecm') rather than entered by hand."
         ),
         unit="percent",
         better=HIGHER,
@@ -245,9 +298,10 @@ VISIT_KPIS: tuple[Kpi, ...] = (
         description=(
             "Paid travel minutes as a share of the travel the pricing scenario expects: the "
             "sum of travel_minutes_paid over the sum of contact hours times the scenario's "
-            "travel minutes per contact hour for the visit's band. A double-up is two carers' "
-            "contact hours. Visits with no band, or a band the scenario does not price, are "
-            "left out. Well under 100% suggests travel is not being paid."
+            "travel minutes per contact hour for the visit's band, over visits with an actual "
+            "start and end (a carer travelled to them, missed or not). A double-up is two "
+            "carers' contact hours. Visits with no band, or a band the scenario does not "
+            "price, are left out. Well under 100% suggests travel is not being paid."
         ),
         unit="percent of modelled travel",
         better=HIGHER,
@@ -268,19 +322,21 @@ VISIT_KPIS: tuple[Kpi, ...] = (
         code="call_cramming",
         name="Crammed visits",
         description=(
-            "Share of delivered visits that overlap the same carer's previous visit (by actual "
-            "start) by more than 5 minutes, or that start sooner after it than the straight-"
-            "line distance between the two LSOA centroids allows at 30 mph. Visits with no "
-            "LSOA, or an LSOA with no centroid, are checked for overlap only."
+            "Share of visits with an actual start (a carer was there, missed or not) that "
+            "overlap the same carer's previous visit by more than 5 minutes, or that start "
+            "sooner after it than the straight-line distance between the two LSOA centroids "
+            "allows at 30 mph. Each carer's visits are ordered by actual start, actual end "
+            "and visit id; a double-up is in both its carers' sequences and counts once, as "
+            "crammed if either sequence crams it. Visits with no LSOA, or an LSOA with no "
+            "centroid, are checked for overlap only."
         ),
         unit="percent",
         better=LOWER,
         target=Decimal("1"),
         amber=Decimal("3"),
         source="Tendercare default (the 5-minute tolerance and 30 mph floor are ours)",
-        scope=DELIVERED,
         flag="crammed",
-        relation="cram",
+        relation="cramv",
     ),
 )
 
@@ -322,67 +378,151 @@ BY_CODE = {k.code: k for k in BUILTIN}
 
 # --- the enriched relation every visit KPI is written over ------------------------------------
 
+# `v0`: the visits read once more for each use (reading the Parquet columns again is cheaper
+# than keeping millions of wide rows). `e`: one row per visit with `missed` (the next planned
+# visit of the client needs a window over every visit), the core team and the band's travel.
+# `cz`: per provider, zone, client, carer (lead or second) and month, the visits with an actual
+# start (n) and those in the month's last 28 days (n28). `cramv`: one row per visit with an
+# actual start, crammed if either of its carers' sequences crams it.
 _BASE = """
-v AS (
-  SELECT {columns}visit_id, provider_id, zone_id, client_key, carer_id, lsoa, band, actual_start,
-         actual_end,
-         double_up, time_critical, agreed_short, verified_by, travel_minutes_paid,
-         CAST(date_trunc('month', LOCAL(planned_start)) AS DATE) AS month,
-         MINUTES(planned_start, planned_end) AS planned_minutes,
-         MINUTES(actual_start, actual_end) AS actual_minutes,
-         MINUTES(planned_start, actual_start) AS start_delay
-  FROM visits
-  WHERE {where}
+v0 AS INLINE() (
+  SELECT {columns}visit_id, provider_id, zone_id, client_key, carer_id, second_carer_id, lsoa,
+         band, planned_start, actual_start, actual_end, double_up, time_critical,
+         agreed_short, verified_by, travel_minutes_paid, planned_minutes, day, day_cutoff,
+         CAST(date_trunc('month', day) AS DATE) AS month
+  FROM (
+    SELECT {columns}visit_id, provider_id, zone_id, client_key, carer_id, second_carer_id, lsoa,
+           band, planned_start, actual_start, actual_end, double_up, time_critical,
+           agreed_short, verified_by, travel_minutes_paid,
+           MINUTES(planned_start, planned_end) AS planned_minutes,
+           COALESCE(planned_day, CAST(LOCAL(planned_start) AS DATE)) AS day,
+           day_cutoff
+    FROM visits
+    WHERE {where}
+  ) d
+),
+late AS (
+  SELECT DISTINCT provider_id, client_key, planned_start, actual_start
+  FROM (
+    SELECT provider_id, client_key, planned_start, actual_start,
+           NEXT_PLANNED() AS next_planned
+    FROM v0
+  ) w
+  WHERE actual_start >= next_planned
 ),
 vm AS (
-  SELECT v.*, EXTRACT(YEAR FROM month) * 12 + EXTRACT(MONTH FROM month) AS month_no FROM v
+  SELECT v.*,
+         MINUTES(actual_start, actual_end) AS actual_minutes,
+         MINUTES(planned_start, actual_start) AS start_delay,
+         -- CASE, not AND/OR, so that the time zone is looked up only for the few visits
+         -- planned at or after 23:00 that started after it.
+         CASE WHEN actual_start IS NULL OR late_start THEN TRUE
+              WHEN actual_start < cutoff THEN FALSE
+              WHEN planned_start < cutoff THEN TRUE
+              ELSE actual_start >= UTC(CAST(ADD_DAYS(day, 1) AS TIMESTAMP) + INTERVAL 23 HOUR)
+         END AS missed
+  FROM (
+    SELECT v0.*, (late.provider_id IS NOT NULL) AS late_start,
+           COALESCE(v0.day_cutoff, UTC(CAST(v0.day AS TIMESTAMP) + INTERVAL 23 HOUR)) AS cutoff
+    FROM v0
+    LEFT JOIN late
+      ON late.provider_id = v0.provider_id AND late.client_key = v0.client_key
+     AND late.planned_start = v0.planned_start AND late.actual_start = v0.actual_start
+  ) v
+),
+cz AS KEEP() (
+  SELECT provider_id, zone_id, client_key, carer, month, COUNT(*) AS n,
+         SUM(CASE WHEN day > ADD_DAYS(last_day(day), -28) THEN 1 ELSE 0 END) AS n28,
+         SUM(CASE WHEN dayofmonth(day) = 1 THEN 1 ELSE 0 END) AS n_day1,
+         SUM(CASE WHEN dayofmonth(day) = 2 THEN 1 ELSE 0 END) AS n_day2,
+         SUM(CASE WHEN day = last_day(day) THEN 1 ELSE 0 END) AS n_last_day
+  FROM (
+    SELECT provider_id, zone_id, client_key, carer_id AS carer, day, month
+    FROM v0 WHERE actual_start IS NOT NULL
+    UNION ALL
+    SELECT provider_id, zone_id, client_key, second_carer_id AS carer, day, month
+    FROM v0 WHERE actual_start IS NOT NULL AND second_carer_id IS NOT NULL
+  ) cv
+  GROUP BY provider_id, zone_id, client_key, carer, month
+),
+-- The core team's 90 days ending on the last day of month M are months M-2 to M (89 to 92
+-- days) less the first one or two days of M-2, or plus the last day of M-3.
+team AS (
+  SELECT provider_id, client_key, carer, month, SUM(n) AS n FROM (
+    SELECT provider_id, client_key, carer, ADD_MONTHS(month, k) AS month,
+           n - CASE WHEN k < 2 THEN 0
+                    WHEN month < ADD_DAYS(last_day(ADD_MONTHS(month, 2)), -89)
+                    THEN n_day1 + CASE WHEN ADD_DAYS(month, 1)
+                                            < ADD_DAYS(last_day(ADD_MONTHS(month, 2)), -89)
+                                       THEN n_day2 ELSE 0 END
+                    ELSE 0 END AS n
+    FROM (SELECT provider_id, client_key, carer, month, SUM(n) AS n, SUM(n_day1) AS n_day1,
+                 SUM(n_day2) AS n_day2
+          FROM cz GROUP BY provider_id, client_key, carer, month) m
+    CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 UNION ALL SELECT 2) shifts
+    UNION ALL
+    SELECT provider_id, client_key, carer, ADD_MONTHS(month, 3), SUM(n_last_day) FROM cz
+    WHERE n_last_day > 0 AND last_day(month) >= ADD_DAYS(last_day(ADD_MONTHS(month, 3)), -89)
+    GROUP BY provider_id, client_key, carer, month
+  ) t
+  GROUP BY provider_id, client_key, carer, month
+  HAVING SUM(n) > 0
+),
+core AS (
+  SELECT provider_id, client_key, month,
+         MAX(CASE WHEN r = 1 THEN carer END) AS c1,
+         MAX(CASE WHEN r = 2 THEN carer END) AS c2,
+         MAX(CASE WHEN r = 3 THEN carer END) AS c3
+  FROM (
+    SELECT team.*, ROW_NUMBER() OVER (PARTITION BY provider_id, client_key, month
+                                      ORDER BY n DESC, carer) AS r
+    FROM team
+  ) ranked
+  WHERE r <= 3
+  GROUP BY provider_id, client_key, month
+),
+e AS (
+  SELECT vm.*, bt.minutes AS bt_minutes,
+         COALESCE(vm.carer_id IN (core.c1, core.c2, core.c3)
+                  OR vm.second_carer_id IN (core.c1, core.c2, core.c3), FALSE) AS core,
+         (vm.day > ADD_DAYS(last_day(vm.day), -28)) AS in_last_28
+  FROM vm
+  LEFT JOIN core
+    ON core.provider_id = vm.provider_id AND core.client_key = vm.client_key
+   AND core.month = vm.month
+  LEFT JOIN kpi_band_travel bt ON bt.band = vm.band
 ),
 seq AS (
-  SELECT {seq_columns},
-         LAG(actual_end) OVER (PARTITION BY provider_id, carer_id
-                               ORDER BY actual_start, actual_end, visit_id) AS prev_end,
-         LAG(lsoa) OVER (PARTITION BY provider_id, carer_id
-                         ORDER BY actual_start, actual_end, visit_id) AS prev_lsoa
-  FROM vm WHERE actual_start IS NOT NULL
+  SELECT s.*,
+         LAG(actual_end) OVER (PARTITION BY provider_id, carer
+                               ORDER BY actual_start, actual_end, visit_id, role) AS prev_end,
+         LAG(lsoa) OVER (PARTITION BY provider_id, carer
+                         ORDER BY actual_start, actual_end, visit_id, role) AS prev_lsoa
+  FROM (
+    SELECT {seq_columns}, carer_id AS carer, 1 AS role FROM v0 WHERE actual_start IS NOT NULL
+    UNION ALL
+    SELECT {seq_columns}, second_carer_id AS carer, 2 AS role FROM v0
+    WHERE actual_start IS NOT NULL AND second_carer_id IS NOT NULL
+  ) s
 ),
-cram AS (
+cram AS KEEP() (
   SELECT seq.*,
          (seq.prev_end IS NOT NULL AND (
             MINUTES(prev_end, actual_start) < -5
             OR (c1.lat IS NOT NULL AND c2.lat IS NOT NULL AND seq.prev_lsoa <> seq.lsoa
                 AND MINUTES(prev_end, actual_start) < 2.0 * {miles})
-         )) AS crammed
+         )) AS crammed_here
   FROM seq
   LEFT JOIN kpi_lsoa_centroids c1 ON c1.lsoa = seq.prev_lsoa
   LEFT JOIN kpi_lsoa_centroids c2 ON c2.lsoa = seq.lsoa
 ),
-cm AS (
-  SELECT provider_id, client_key, carer_id, month_no, COUNT(*) AS n
-  FROM vm WHERE actual_start IS NOT NULL
-  GROUP BY provider_id, client_key, carer_id, month_no
-),
-cms AS (
-  SELECT DISTINCT provider_id, client_key, month_no FROM cm
-),
-ranked AS (
-  SELECT a.provider_id, a.client_key, a.month_no, b.carer_id,
-         ROW_NUMBER() OVER (PARTITION BY a.provider_id, a.client_key, a.month_no
-                            ORDER BY SUM(b.n) DESC, b.carer_id) AS r
-  FROM cms a JOIN cm b
-    ON b.provider_id = a.provider_id AND b.client_key = a.client_key
-   AND b.month_no BETWEEN a.month_no - 2 AND a.month_no
-  GROUP BY a.provider_id, a.client_key, a.month_no, b.carer_id
-),
-core AS (
-  SELECT provider_id, client_key, month_no, carer_id FROM ranked WHERE r <= 3
-),
-e AS (
-  SELECT vm.*, bt.minutes AS bt_minutes, (core.carer_id IS NOT NULL) AS core
-  FROM vm
-  LEFT JOIN core
-    ON core.provider_id = vm.provider_id AND core.client_key = vm.client_key
-   AND core.month_no = vm.month_no AND core.carer_id = vm.carer_id
-  LEFT JOIN kpi_band_travel bt ON bt.band = vm.band
+cramv AS (
+  SELECT cram.*, (cram.crammed_here OR x.visit_id IS NOT NULL) AS crammed
+  FROM cram
+  LEFT JOIN (SELECT DISTINCT provider_id, visit_id FROM cram
+             WHERE role = 2 AND crammed_here) x
+    ON x.provider_id = cram.provider_id AND x.visit_id = cram.visit_id
+  WHERE cram.role = 1
 )
 """
 
@@ -394,19 +534,24 @@ PARAMETER_TABLES = {
 }
 
 
-# Only the drill-down carries the visit's identity and planned times through the window: the
-# aggregate pass keeps its rows narrow, which is most of its speed.
-DRILL_ONLY = "planned_start, planned_end, "
+# Only the drill-down carries the visit's planned end through the windows: the aggregate pass
+# keeps its rows narrow, which is most of its speed.
+DRILL_ONLY = "planned_end, "
 
 
-# The carer's visit sequence (a window over every delivered visit, the costliest step) carries
-# only what cramming needs, unless a drill-down wants the whole visit.
-SEQ_COLUMNS = "provider_id, zone_id, month, carer_id, actual_start, actual_end, lsoa"
+# The carers' visit sequences (a window over every visit with an actual start) carry only what
+# cramming needs, unless a drill-down wants the whole visit.
+SEQ_COLUMNS = "provider_id, zone_id, month, visit_id, actual_start, actual_end, lsoa"
+DRILL_SEQ_COLUMNS = (
+    "provider_id, zone_id, month, visit_id, client_key, carer_id, lsoa, band, planned_start, "
+    "planned_end, actual_start, actual_end, double_up, time_critical, agreed_short, "
+    "verified_by, travel_minutes_paid"
+)
 
 
 def _with(where: str, *, drill: bool = False) -> str:
     sql = _BASE.replace("{where}", where).replace("{miles}", MILES)
-    sql = sql.replace("{seq_columns}", "vm.*" if drill else SEQ_COLUMNS)
+    sql = sql.replace("{seq_columns}", DRILL_SEQ_COLUMNS if drill else SEQ_COLUMNS)
     return "WITH " + sql.replace("{columns}", DRILL_ONLY if drill else "")
 
 
@@ -526,11 +671,13 @@ def visits_sql(
     """The visits behind one result: the KPI's scope, those counted in the numerator first."""
     kpi = BY_CODE[code]
     counted = f"({kpi.flag})" if kpi.flag else "NULL"
+    # A KPI over a relation of its own (not one row per visit) lists its visits from `e`.
+    relation = kpi.relation if kpi.relation in ("e", "cramv") else "e"
     sql = (
         _with(_where(since, before), drill=True)
         + "SELECT "
         + ", ".join(DRILL_COLUMNS)
-        + f", {counted} AS counted\nFROM {kpi.relation} WHERE provider_id = {int(provider_id)} "
+        + f", {counted} AS counted\nFROM {relation} WHERE provider_id = {int(provider_id)} "
         f"AND zone_id = {int(zone_id)} AND month = DATE '{month}-01' AND ({kpi.scope})\n"
         f"ORDER BY counted DESC NULLS LAST, planned_start, visit_id LIMIT {int(limit)}"
     )

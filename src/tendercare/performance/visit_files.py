@@ -284,6 +284,8 @@ def problems(con, *, owner_name: str, stored_sql: str) -> tuple[int, list[tuple[
 
 def final_sql(import_id: int) -> str:
     """The rows to store, by the store's columns, with `month` to partition them."""
+    day = visit_rows.SQL_PLANNED_DAY.format("planned_start_utc")
+    cutoff = visit_rows.SQL_DAY_CUTOFF.format("planned_start_utc")
     return f"""
         SELECT visit_id, provider_id, coalesce(named_zone_id, lsoa_zone_id) AS zone_id,
                k.client_key, carer_id, lsoa_code AS lsoa, band,
@@ -294,6 +296,8 @@ def final_sql(import_id: int) -> str:
                coalesce(travel_minutes_paid_num, 0) AS travel_minutes_paid,
                coalesce(travel_miles_num, 0) AS travel_miles,
                lower(verified_by) AS verified_by, CAST({int(import_id)} AS BIGINT) AS import_id,
+               NULLIF(second_carer_id, '') AS second_carer_id,
+               {day} AS planned_day, {cutoff} AS day_cutoff,
                strftime(utc_to_london(planned_start_utc), '%Y-%m') AS month
         FROM parsed JOIN client_keys k USING (client_id)
     """  # noqa: S608

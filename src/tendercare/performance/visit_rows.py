@@ -34,12 +34,12 @@ REQUIRED = (
     "verified_by",
 )
 PLACE_COLUMNS = ("zone", "postcode", "lsoa")
-OPTIONAL = ("agreed_short", *PLACE_COLUMNS)
+OPTIONAL = ("agreed_short", "second_carer_id", *PLACE_COLUMNS)
 ALL_COLUMNS = (*REQUIRED, *OPTIONAL)
 TIME_COLUMNS = ("planned_start", "planned_end", "actual_start", "actual_end")
 BOOLEAN_COLUMNS = ("double_up", "time_critical", "agreed_short")
 NUMBER_COLUMNS = {"travel_minutes_paid": ("minutes", 600), "travel_miles": ("miles", 500)}
-TEXT_LIMITS = {"visit_id": 100, "client_id": 100, "carer_id": 100}
+TEXT_LIMITS = {"visit_id": 100, "client_id": 100, "carer_id": 100, "second_carer_id": 100}
 
 TRUE_WORDS = ("yes", "y", "true", "t", "1")
 FALSE_WORDS = ("no", "n", "false", "f", "0")
@@ -54,6 +54,7 @@ MAX_START_GAP_MINUTES = 24 * 60
 FIRST_YEAR, LAST_YEAR = 2010, 2099
 MAX_ERRORS = 200
 
+SECOND_CARER_NOT_DOUBLE_UP = "Only a double-up visit has a second carer"
 TIME_HINT = "like 2025-10-26 09:30 (UK time) or 2025-10-26T09:30+01:00"
 BOOLEAN_HINT = "Enter yes or no (or true/false, 1/0)"
 
@@ -197,6 +198,25 @@ SQL_MACROS = (
 )
 
 
+# The day columns of the store (THE VISIT STORE CONTRACT): the UK calendar day of the planned
+# start, and 23:00 UK time on that day as naive UTC (22:00 UTC in summer), over naive UTC
+# planned_start. Needs SQL_MACROS.
+SQL_PLANNED_DAY = "CAST(utc_to_london({0}) AS DATE)"
+SQL_DAY_CUTOFF = (
+    "london_to_utc(CAST(CAST(utc_to_london({0}) AS DATE) AS TIMESTAMP) + INTERVAL 23 HOUR)"
+)
+
+
+def planned_day(utc: dt.datetime) -> dt.date:
+    """The UK calendar day of a naive UTC time (SQL_PLANNED_DAY, one value at a time)."""
+    return utc_to_london(utc).date()
+
+
+def day_cutoff(utc: dt.datetime) -> dt.datetime:
+    """23:00 UK time on the UK day of a naive UTC time, as naive UTC (SQL_DAY_CUTOFF)."""
+    return london_to_utc(dt.datetime.combine(planned_day(utc), dt.time(23)))
+
+
 def sql_time_parts(column: str) -> str:
     """<column>_iso and <column>_uk: each pattern's fields, matched once per cell (the UK
     pattern only when the ISO one does not match)."""
@@ -307,6 +327,18 @@ def sql_cell_checks() -> list[tuple[str, str, str]]:
                 f"The actual start is more than {MAX_START_GAP_MINUTES // 60} hours from the "
                 "planned start"
             ),
+        ),
+    ]
+    checks += [
+        (
+            "second_carer_id",
+            "second_carer_id <> '' AND NOT coalesce(parse_bool(double_up), TRUE)",
+            _q(SECOND_CARER_NOT_DOUBLE_UP),
+        ),
+        (
+            "second_carer_id",
+            "second_carer_id <> '' AND second_carer_id = carer_id",
+            _q("The second carer must not be the same as the carer"),
         ),
     ]
     for column in BOOLEAN_COLUMNS:

@@ -42,6 +42,9 @@ COLUMNS = (
     ("travel_miles", "DOUBLE"),
     ("verified_by", "VARCHAR"),
     ("import_id", "BIGINT"),
+    ("second_carer_id", "VARCHAR"),
+    ("planned_day", "DATE"),
+    ("day_cutoff", "TIMESTAMP"),
 )
 STAGING = ".staging"
 
@@ -86,10 +89,20 @@ def relation_sql(owner_ids: Iterable[int] | None = None) -> str:
     if not found:
         return f"SELECT *, NULL::BIGINT AS owner, NULL::VARCHAR AS month FROM ({EMPTY}) WHERE FALSE"
     # The paths are our own, quoted; nothing here comes from a person.
-    return (
-        f"SELECT * FROM read_parquet({_listed(found)}, hive_partitioning = true, "  # noqa: S608
+    read = (
+        f"read_parquet({_listed(found)}, hive_partitioning = true, "
         "hive_types = {'owner': BIGINT, 'month': VARCHAR}, union_by_name = true)"
     )
+    # Columns added to the contract after some files were written (second_carer_id,
+    # planned_day, day_cutoff) read as NULL from those files (union_by_name); when no file has
+    # them yet, they are added here as NULL so that every reader sees every column.
+    con = duckdb.connect()
+    try:
+        present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {read}").fetchall()}
+    finally:
+        con.close()
+    missing = "".join(f", NULL::{kind} AS {name}" for name, kind in COLUMNS if name not in present)
+    return f"SELECT *{missing} FROM {read}"  # noqa: S608
 
 
 def connect(owner_ids: Iterable[int] | None = None) -> duckdb.DuckDBPyConnection:
