@@ -244,54 +244,120 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             transaction.set_rollback(True)
 
 
-def test_zones_and_statuses_come_from_the_award(db, demo):
-    zones = list(Zone.objects.order_by("lot__number"))
-    assert [z.lot.number for z in zones] == [1, 2, 3, 4]
-    assert all(len(z.lsoa_codes) >= 20 for z in zones)
-    for zone in zones:
-        kinds = sorted(ProviderStatus.objects.filter(zone=zone).values_list("status", flat=True))
-        assert kinds == ["prime", "supplementary", "supplementary"]
+INCUMBENT_START = dt.date(2019, 11, 1)
+FIRST, LAST = dt.date(2025, 11, 1), dt.date(2026, 10, 1)
+
+
+def _incumbent_zones():
+    return list(Zone.objects.filter(lot__isnull=True).order_by("name"))
+
+
+def test_the_year_monitored_is_the_2019_contracts_last_before_the_new_ones(db, demo):
+    """On 23 November 2026 the new contracts started on 1 November and packages move to them
+    from January: the year that can be monitored is the incumbents'. Their six zones, a prime
+    and a supplementary provider each from the 2019 contracts' start; the four new zones with
+    the awarded providers from the new contracts' start, and no visits yet."""
     assert demo.months[0] == "2025-11" and demo.months[-1] == "2026-10"
+    old = _incumbent_zones()
+    assert [z.name for z in old] == [
+        "Chatham, 2019 contracts",
+        "Gillingham, 2019 contracts",
+        "Rainham, 2019 contracts",
+        "Rochester, 2019 contracts",
+        "Strood and Peninsula, 2019 contracts",
+        "Walderslade and Lordswood, 2019 contracts",
+    ]
+    assert all(len(z.lsoa_codes) >= 15 for z in old)
+    for zone in old:
+        rows = list(ProviderStatus.objects.filter(zone=zone).select_related("contract"))
+        assert sorted(r.status for r in rows) == ["prime", "supplementary"]
+        for row in rows:
+            contract = row.contract
+            assert contract.reference.startswith("HC-") and contract.provider_id == row.provider_id
+            assert row.since == contract.start_date == INCUMBENT_START
+            # Still delivering on as_of: extended to the zone's handover, after the year.
+            assert contract.end_date > AS_OF and row.until is None
+    new = list(Zone.objects.filter(lot__isnull=False).order_by("lot__number"))
+    assert [z.lot.number for z in new] == [1, 2, 3, 4]
+    assert all(len(z.lsoa_codes) >= 20 for z in new)
+    awarded_from = set()
+    for zone in new:
+        rows = list(ProviderStatus.objects.filter(zone=zone).select_related("contract"))
+        assert sorted(r.status for r in rows) == ["prime", "supplementary", "supplementary"]
+        assert all(r.contract.reference.startswith("MED-HC-2026") for r in rows)
+        awarded_from |= {r.since for r in rows} | {r.contract.start_date for r in rows}
+    assert awarded_from == {demo.awarded_from} == {dt.date(2026, 11, 1)}
+    # The year ends before the new contracts start, inside the incumbents' contracts.
+    assert status.month_end(LAST) < demo.awarded_from <= AS_OF
     assert VisitImport.objects.filter(status=VisitImport.Status.DONE).count() == 12
     assert 100_000 < demo.visits < 250_000
+    results = KpiResult.objects.filter(kpi__code="punctuality")
+    assert {r.zone for r in results} == set(old)
+    assert {r.contract.reference[:3] for r in results.select_related("contract")} == {"HC-"}
+    assert sorted(demo.monitored) == sorted(
+        c.reference
+        for z in old
+        for c in [s.contract for s in ProviderStatus.objects.filter(zone=z)]
+    )
 
 
-def _kpi(zone_lot, rank_status, code, month):
-    zone = Zone.objects.get(lot__number=zone_lot)
-    providers = ProviderStatus.objects.filter(zone=zone, status=rank_status).values_list(
-        "provider", flat=True
-    )
-    return KpiResult.objects.get(
-        zone=zone, provider_id__in=list(providers)[:1], kpi__code=code, month=month
-    )
+def _zone(name: str) -> Zone:
+    return Zone.objects.get(name=f"{name}, 2019 contracts")
 
 
 def test_the_worsening_and_cramming_providers_show_in_their_kpis(db, demo):
-    first, last = dt.date(2025, 11, 1), dt.date(2026, 10, 1)
-    lot1 = Zone.objects.get(lot__number=1)
-    hoo = ProviderStatus.objects.get(zone=lot1, since=first, status="prime").provider
+    rochester = _zone("Rochester")
+    dockside = ProviderStatus.objects.get(zone=rochester, status="prime").provider
+    assert dockside.name == "Chatham Dockside Care Ltd"
     results = {
         r.month: r.value
-        for r in KpiResult.objects.filter(zone=lot1, provider=hoo, kpi__code="punctuality")
+        for r in KpiResult.objects.filter(
+            zone=rochester, provider=dockside, kpi__code="punctuality"
+        )
     }
-    assert results[last] < 80 <= results[first]
-    missed = KpiResult.objects.get(zone=lot1, provider=hoo, kpi__code="missed", month=last)
+    assert results[LAST] < 80 <= results[FIRST]
+    missed = KpiResult.objects.get(
+        zone=rochester, provider=dockside, kpi__code="missed", month=LAST
+    )
     assert missed.value > 1
-    lot2 = Zone.objects.get(lot__number=2)
-    crammed = KpiResult.objects.filter(zone=lot2, kpi__code="call_cramming", month=last)
-    values = sorted(r.value for r in crammed)
-    assert values[-1] > 3 and values[0] < 1  # one provider crams; the others do not
+    crammed = KpiResult.objects.filter(kpi__code="call_cramming", month=LAST).select_related(
+        "provider"
+    )
+    over = {r.provider.name for r in crammed if r.value > 3}
+    assert over == {"Oast House Homecare Ltd"}  # one provider crams; the others do not
+    assert sum(1 for r in crammed if r.value < 1) == crammed.count() - 1
+    # The other eleven start on time in the last month (the crammer too: it overlaps instead).
+    steady = [
+        r
+        for r in KpiResult.objects.filter(kpi__code="punctuality", month=LAST)
+        if r.provider_id != dockside.pk
+    ]
+    assert len(steady) == 11 and all(r.value >= 90 for r in steady)
 
 
 def test_one_status_change_is_recommended_and_statements_are_issued(db, demo):
-    lot1 = Zone.objects.get(lot__number=1)
+    rochester = _zone("Rochester")
     pending = StatusRecommendation.objects.filter(state="pending")
+    # One change, in one zone: the worsening prime out, its supplementary provider in.
+    assert {r.zone for r in pending} == {rochester}
     demotion = pending.get(current="prime")
-    assert demotion.zone == lot1 and demotion.recommended == "supplementary"
+    assert demotion.provider.name == "Chatham Dockside Care Ltd"
+    assert demotion.recommended == "supplementary"
     assert "below 60 for 2 months in a row" in demotion.reason
-    assert {r.zone for r in pending} == {lot1}
-    scores = QualityScore.objects.filter(zone=lot1, provider=demotion.provider).order_by("month")
+    promotion = pending.get(current="supplementary")
+    assert (promotion.provider.name, promotion.recommended) == (
+        "Hoo Peninsula Home Support Ltd",
+        "prime",
+    )
+    assert pending.count() == 2 and len(demo.recommendations) == 2
+    scores = QualityScore.objects.filter(zone=rochester, provider=demotion.provider).order_by(
+        "month"
+    )
     assert scores.count() == 12 and scores.last().score < 60 < scores.first().score
-    assert Statement.objects.count() == demo.statements > 0
-    # Brokerage today still follows the approved status: the demotion waits for a person.
-    assert status.brokerage_order(lot1, AS_OF)[0].provider_id == demotion.provider_id
+    # Statements: the 2019 contracts, the last three months.
+    issued = Statement.objects.select_related("contract")
+    assert issued.count() == demo.statements == 12 * 3
+    assert {s.contract.reference[:3] for s in issued} == {"HC-"}
+    assert {s.month for s in issued} == {dt.date(2026, 8, 1), dt.date(2026, 9, 1), LAST}
+    # Brokerage today still follows the approved status: the change waits for a person.
+    assert status.brokerage_order(rochester, AS_OF)[0].provider_id == demotion.provider_id
