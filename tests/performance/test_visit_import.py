@@ -190,6 +190,54 @@ def test_each_bad_cell_refuses_the_whole_file(medway, line, column, words):
     assert visit_store.files() == [] and vi.stored == 0
 
 
+SECOND = HEADER + ",second_carer_id"
+
+
+def test_a_double_up_stores_its_second_carer_and_the_day_columns(medway):
+    lines = [
+        row(id="S1", du="yes") + ",K7",
+        row(id="S2", du="yes") + ",",
+        row(id="S3", ps="2025-07-07 23:30", pe="2025-07-08 00:15") + ",",
+    ]
+    vi = run(medway.council, csv_bytes(lines, header=SECOND))
+    assert vi.status == VisitImport.Status.DONE, vi.errors
+    s1, s2, s3 = stored()
+    assert (s1["second_carer_id"], s2["second_carer_id"]) == ("K7", None)
+    assert (s1["planned_day"], s1["day_cutoff"]) == (
+        dt.date(2025, 3, 3),
+        dt.datetime(2025, 3, 3, 23),
+    )
+    # 23:30 BST on 7 July is 22:30 UTC; its day's 23:00 BST is 22:00 UTC.
+    assert s3["planned_start"] == dt.datetime(2025, 7, 7, 22, 30)
+    assert (s3["planned_day"], s3["day_cutoff"]) == (
+        dt.date(2025, 7, 7),
+        dt.datetime(2025, 7, 7, 22),
+    )
+
+
+def test_a_file_without_second_carer_id_stores_none(medway):
+    vi = run(medway.council, csv_bytes([row(id="N1", du="yes")]))
+    assert vi.status == VisitImport.Status.DONE, vi.errors
+    assert stored()[0]["second_carer_id"] is None
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        (row(du="no") + ",K7", "Only a double-up visit has a second carer"),
+        (row(du="yes") + ",K1", "must not be the same as the carer"),
+        (row(du="yes") + "," + "K" * 101, "100 characters or fewer"),
+    ],
+)
+def test_a_bad_second_carer_refuses_the_file_with_row_and_column(medway, line, words):
+    vi = run(medway.council, csv_bytes([row(id="OK1", du="yes") + ",K5", line], header=SECOND))
+    assert vi.status == VisitImport.Status.FAILED
+    assert [3, "second_carer_id"] in [e[:2] for e in vi.errors], vi.errors
+    assert any(words in e[2] for e in vi.errors if e[:2] == [3, "second_carer_id"]), vi.errors
+    assert all(e[0] == 3 for e in vi.errors), vi.errors
+    assert visit_store.files() == [] and vi.stored == 0
+
+
 def test_duplicates_in_the_file_and_against_the_store(medway):
     vi = run(medway.council, csv_bytes([row(id="D1"), row(id="D2"), row(id="D1")]))
     assert vi.status == VisitImport.Status.FAILED

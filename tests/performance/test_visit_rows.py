@@ -110,3 +110,45 @@ def test_header_problems_name_the_columns():
     assert [p[0] for p in problems] == ["carer_id", "colour"]
     assert visit_rows.header_problems(list(visit_rows.REQUIRED))[0][0] == "zone"
     assert "more than once" in visit_rows.header_problems([*header, "zone"])[0][1]
+
+
+@pytest.mark.parametrize(
+    ("utc", "day", "cutoff"),
+    [
+        # Winter: 23:00 UK is 23:00 UTC.
+        (dt.datetime(2025, 1, 6, 8), dt.date(2025, 1, 6), dt.datetime(2025, 1, 6, 23)),
+        # Summer: 23:00 BST is 22:00 UTC; 23:30 UTC on 30 June is 00:30 BST on 1 July.
+        (dt.datetime(2025, 7, 7, 8), dt.date(2025, 7, 7), dt.datetime(2025, 7, 7, 22)),
+        (dt.datetime(2025, 6, 30, 23, 30), dt.date(2025, 7, 1), dt.datetime(2025, 7, 1, 22)),
+        # Clock-change days: the last Sunday of March (BST by 23:00) and of October (GMT).
+        (dt.datetime(2025, 3, 30, 0, 30), dt.date(2025, 3, 30), dt.datetime(2025, 3, 30, 22)),
+        (dt.datetime(2025, 10, 26, 0, 30), dt.date(2025, 10, 26), dt.datetime(2025, 10, 26, 23)),
+        # The day before each change.
+        (dt.datetime(2025, 3, 29, 23, 30), dt.date(2025, 3, 29), dt.datetime(2025, 3, 29, 23)),
+        (dt.datetime(2025, 10, 25, 22, 30), dt.date(2025, 10, 25), dt.datetime(2025, 10, 25, 22)),
+    ],
+)
+def test_planned_day_and_day_cutoff_in_python_and_duckdb(con, utc, day, cutoff):
+    assert (visit_rows.planned_day(utc), visit_rows.day_cutoff(utc)) == (day, cutoff)
+    sql = (
+        f"SELECT {visit_rows.SQL_PLANNED_DAY.format('?::TIMESTAMP')}, "
+        f"{visit_rows.SQL_DAY_CUTOFF.format('?::TIMESTAMP')}"
+    )
+    assert con.execute(sql, [utc, utc]).fetchone() == (day, cutoff)
+
+
+@settings(max_examples=100, deadline=None)
+@given(walls)
+def test_day_cutoff_is_23_00_on_the_uk_clock(con, utc):
+    utc = utc.replace(microsecond=0)
+    expected = dt.datetime.combine(
+        utc.replace(tzinfo=dt.UTC).astimezone(LONDON).date(), dt.time(23), tzinfo=LONDON
+    )
+    assert visit_rows.day_cutoff(utc) == expected.astimezone(dt.UTC).replace(tzinfo=None)
+    sql = f"SELECT {visit_rows.SQL_DAY_CUTOFF.format('?::TIMESTAMP')}"
+    assert con.execute(sql, [utc]).fetchone()[0] == visit_rows.day_cutoff(utc)
+
+
+def test_second_carer_id_is_an_optional_column():
+    header = [*visit_rows.REQUIRED, "zone", "second_carer_id"]
+    assert visit_rows.header_problems(header) == []
