@@ -57,9 +57,11 @@ class ZoneRow:
 @require_GET
 def overview(request):
     user = request.user
+    provider = is_provider_user(user)
+    if not provider and not rules.may_see_monitoring(user):
+        raise Http404  # evaluators: nothing of monitoring, as on every other monitoring page
     today = timezone.localdate()
     zones = list(queries.zones_visible_to(user).select_related("owner", "lot"))
-    provider = is_provider_user(user)
     pending = defaultdict(int)
     if not provider:
         for rec in queries.recommendations_visible_to(user).filter(
