@@ -158,3 +158,16 @@ def test_kpis_from_a_file_imported_by_ingestion(medway, commissioner):
     ecm = _result("ecm_compliance", medway.provider, medway.north, "2025-03")
     assert (ecm.numerator, ecm.denominator) == (1, 2)
     assert not KpiResult.objects.filter(month="2025-04-01").exists()
+
+
+def test_ensure_brings_stale_definitions_up_to_date(db):
+    from tendercare.performance import kpis
+
+    KpiDefinition.objects.filter(code="missed").update(description="Old wording")
+    KpiDefinition.objects.filter(code="fft_positive").delete()
+    assert kpi_engine.builtin_kpis_ensure() == 2
+    missed = KpiDefinition.objects.get(code="missed")
+    assert missed.description == kpis.BY_CODE["missed"].description
+    assert "23:00" in missed.description and "next planned visit" in missed.description
+    assert KpiDefinition.objects.filter(code="fft_positive").exists()
+    assert kpi_engine.builtin_kpis_ensure() == 0

@@ -170,15 +170,23 @@ def _as_date(value) -> dt.date:
 
 def builtin_kpis_ensure() -> int:
     """The built-in definitions, as kpis.py states them: loaded by migration 0002, and again here
-    because a database emptied since (a demo reset) still needs them. Returns how many were
-    missing."""
-    missing = 0
+    because a database emptied since (a demo reset) still needs them, and a database migrated
+    before a definition's wording changed must show the new one (the rows are kpis.py's; no
+    page edits them). Returns how many were missing or changed."""
+    changed = 0
+    existing = {d.code: d for d in KpiDefinition.objects.filter(code__in=kpis.BY_CODE)}
     for kpi in kpis.BUILTIN:
-        _definition, created = KpiDefinition.objects.get_or_create(
-            code=kpi.code, defaults=kpis.definition_fields(kpi)
-        )
-        missing += created
-    return missing
+        fields = kpis.definition_fields(kpi)
+        definition = existing.get(kpi.code)
+        if definition is None:
+            KpiDefinition.objects.create(code=kpi.code, **fields)
+            changed += 1
+        elif any(getattr(definition, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(definition, name, value)
+            definition.save(update_fields=list(fields))
+            changed += 1
+    return changed
 
 
 def compute_for_owner(
