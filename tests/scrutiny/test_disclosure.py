@@ -227,3 +227,16 @@ def test_empty_counts():
     assert d.protect_counts({}, total_shown=True).total == 0
     assert d.shown(None) == "[c]"
     assert d.shown(1234) == "1,234"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 30), min_size=1, max_size=5))
+def test_a_total_forced_hidden_is_protected_in_its_line(counts):
+    protected = d.protect_counts(
+        {str(i): n for i, n in enumerate(counts)}, total_shown=True, hide_total=True
+    )
+    if sum(counts) > 0:
+        assert protected.total is None
+        assert sum(1 for v in protected.counts.values() if v is None) >= 1
+    else:
+        assert protected.total == 0

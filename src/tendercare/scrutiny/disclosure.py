@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 SUPPRESSED = "[c]"  # the ONS symbol for a value withheld to protect confidentiality
@@ -206,14 +206,17 @@ def suppressed_cells(
     row_totals: bool,
     column_totals: bool,
     threshold: int = 5,
+    also_hidden: Iterable[Cell] = (),
 ) -> set[Cell]:
     """Which cells of the augmented table (totals at index len(rows) / len(rows[0])) are
-    withheld."""
+    withheld. `also_hidden` forces cells to be withheld (a total that another table sharing it
+    withholds); zeros among them stay shown."""
     n_cols = _check(rows)
     n_rows = len(rows)
     values = _augment(rows, row_totals, column_totals)
     ends = {cell: _ends(cell, n_rows, n_cols, row_totals, column_totals) for cell in sorted(values)}
     hidden = {cell for cell, value in values.items() if 0 < value < threshold}
+    hidden.update(cell for cell in also_hidden if values.get(cell, 0) > 0)
     while True:
         suppressed = {cell: ends[cell] for cell in sorted(hidden)}
         bridges = sorted(_bridges(suppressed))
@@ -234,12 +237,17 @@ def protect_table(
     row_totals: bool,
     column_totals: bool,
     threshold: int = 5,
+    also_hidden: Iterable[Cell] = (),
 ) -> ProtectedTable:
     """The table and the totals it shows, after primary and secondary suppression."""
     n_cols = _check(rows)
     n_rows = len(rows)
     hidden = suppressed_cells(
-        rows, row_totals=row_totals, column_totals=column_totals, threshold=threshold
+        rows,
+        row_totals=row_totals,
+        column_totals=column_totals,
+        threshold=threshold,
+        also_hidden=also_hidden,
     )
     values = _augment(rows, row_totals, column_totals)
 
@@ -270,15 +278,21 @@ def suppress_table(
 
 
 def protect_counts(
-    counts: Mapping[str, int], *, total_shown: bool, threshold: int = 5
+    counts: Mapping[str, int],
+    *,
+    total_shown: bool,
+    threshold: int = 5,
+    hide_total: bool = False,
 ) -> ProtectedCounts:
-    """One line of counts (groups of one dimension), with its total if shown."""
+    """One line of counts (groups of one dimension), with its total if shown. `hide_total`
+    withholds the total because another table that shows the same total withholds it."""
     keys = list(counts)
     table = protect_table(
         [[int(counts[k]) for k in keys]] if keys else [],
         row_totals=total_shown,
         column_totals=False,
         threshold=threshold,
+        also_hidden=[(0, len(keys))] if hide_total and total_shown else [],
     )
     cells = table.cells[0] if keys else []
     total = None

@@ -1,0 +1,102 @@
+"""Reads for reports and the public pages, scoped to the person asking (or, for the public, to
+what is published). Kept apart from queries.py, which the scrutiny records work extends at the
+same time; the functions here read only scrutiny's own tables and other apps' query functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from tendercare.organisations.models import Role
+from tendercare.programmes import queries as programme_queries
+from tendercare.programmes.models import Programme
+
+from . import queries, rules
+from .models import CommitteeDecision, Report
+
+
+@dataclass(frozen=True)
+class OwnerReader:
+    """Who a report is read as when nobody is signed in (the command line, publishing): a
+    councillor of the programme's owner. The report then holds exactly what the committee may
+    read, through the same scoped queries, and nothing a councillor could not see."""
+
+    organisation: object
+    role: str = Role.COUNCILLOR
+    is_authenticated: bool = True
+    is_anonymous: bool = False
+    is_active: bool = True
+    pk: None = None
+    id: None = None
+
+    @property
+    def organisation_id(self):
+        return self.organisation.pk
+
+
+def reader_for(programme: Programme, user=None):
+    return user if user is not None else OwnerReader(organisation=programme.owner)
+
+
+def programme_by_ref(ref: str) -> Programme | None:
+    """Unscoped, for the command line (an operator's tool): the programme with this reference,
+    or PRG-<pk>."""
+    ref = (ref or "").strip()
+    if not ref:
+        return None
+    # Through a scoped read as each owner would see it is circular; the programme's reference
+    # is unique and public (it is printed on every report).
+    found = Programme._default_manager.filter(ref__iexact=ref).select_related("owner").first()
+    if found is None and ref.upper().startswith("PRG-") and ref[4:].isdigit():
+        found = Programme._default_manager.filter(pk=int(ref[4:])).first()
+    return found
+
+
+def programmes_for_reports(user) -> QuerySet[Programme]:
+    """Programmes whose draft reports this person may read."""
+    if not rules.may_see_scrutiny(user):
+        return Programme._default_manager.none()
+    return programme_queries.programmes_visible_to(user)
+
+
+def programme_for_report(user, pk: int) -> Programme | None:
+    return programmes_for_reports(user).filter(pk=pk).first()
+
+
+def report_for(user, pk: int) -> Report | None:
+    return queries.reports_visible_to(user).filter(pk=pk).first()
+
+
+def reports_of(user, programme: Programme) -> QuerySet[Report]:
+    return queries.reports_visible_to(user).filter(programme=programme)
+
+
+def published_report(pk: int) -> Report | None:
+    return queries.published_reports().filter(pk=pk).first()
+
+
+def committee_decisions_for(user, programme: Programme, *, as_of=None):
+    """Decisions of committees this person may see, on agenda items about the programme."""
+    decisions = CommitteeDecision.objects.filter(
+        item__programme=programme,
+        item__meeting__committee__in=queries.committees_visible_to(user),
+    ).select_related("item__meeting__committee")
+    if as_of is not None:
+        decisions = decisions.filter(decided_on__lte=as_of)
+    return decisions.order_by("decided_on", "pk")
+
+
+def open_actions_for(user, programme: Programme):
+    return (
+        queries.actions_visible_to(user)
+        .filter(programme=programme)
+        .exclude(status__in=["done", "dropped"])
+        .select_related("committee")
+        .order_by("due_on", "pk")
+    )
+
+
+def may_publish(user, programme: Programme) -> bool:
+    return bool(rules.may_manage_scrutiny(user) and programme_queries.can_edit(user, programme))
