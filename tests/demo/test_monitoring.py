@@ -5,6 +5,7 @@ import datetime as dt
 import zoneinfo
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
@@ -22,7 +23,7 @@ from tendercare.demo.visit_year import (
     uk_clock,
 )
 from tendercare.organisations.models import Organisation
-from tendercare.performance import status
+from tendercare.performance import status, visit_store
 from tendercare.performance.models import (
     KpiResult,
     ProviderStatus,
@@ -70,6 +71,7 @@ def test_the_generator_is_deterministic_and_its_ids_unique():
         "zone",
         "lsoa",
         "agreed_short",
+        "second_carer_id",
     }
     # It scales with the number of clients (the bench asks for millions of rows this way).
     bigger = generate_year(PLANS, start=START, months=2, clients=120, seed=1)
@@ -119,6 +121,23 @@ def test_the_cramming_provider_books_carers_on_overlapping_visits(year):
     lunch = year[(year.provider == "Crammed Care Ltd") & (year.planned_start.dt.hour == 12)]
     short = (lunch.planned_end - lunch.planned_start).dt.total_seconds() / 60 < 30
     assert (short & ~lunch.agreed_short).any()
+
+
+def test_each_double_up_has_a_second_carer_of_the_same_provider_who_is_free(year):
+    doubles = year[year.double_up]
+    singles = year[~year.double_up]
+    assert len(doubles) > 0.03 * len(year)
+    assert doubles.second_carer_id.notna().all() and singles.second_carer_id.isna().all()
+    assert (doubles.second_carer_id != doubles.carer_id).all()
+    # A real carer of the same provider: the same id scheme, and a lead carer elsewhere.
+    prefix = doubles.carer_id.str.split("-K").str[0]
+    assert (doubles.second_carer_id.str.split("-K").str[0] == prefix).all()
+    leads = set(year.carer_id)
+    assert set(doubles.second_carer_id) <= leads
+    # Counting both carers of a double-up, honest providers still never overlap.
+    both = pd.concat([year, doubles.assign(carer_id=doubles.second_carer_id)], ignore_index=True)
+    assert _overlaps(both, "Steady Care Ltd") == 0
+    assert _overlaps(both, "Slipping Care Ltd") == 0
 
 
 def test_visits_keep_to_the_day_and_avoid_the_clock_change_hour(year):
@@ -294,6 +313,15 @@ def test_the_year_monitored_is_the_2019_contracts_last_before_the_new_ones(db, d
     results = KpiResult.objects.filter(kpi__code="punctuality")
     assert {r.zone for r in results} == set(old)
     assert {r.contract.reference[:3] for r in results.select_related("contract")} == {"HC-"}
+    # Double-ups reach the store with their second carer.
+    with visit_store.connect() as con:
+        rows = con.execute(
+            "SELECT double_up, count(*), count(second_carer_id), "
+            "count(*) FILTER (WHERE second_carer_id = carer_id) FROM visits GROUP BY double_up"
+        ).fetchall()
+    counts = {double: (n, seconds, same) for double, n, seconds, same in rows}
+    assert counts[True][0] == counts[True][1] > 1000 and counts[True][2] == 0
+    assert counts[False][1] == 0
     assert sorted(demo.monitored) == sorted(
         c.reference
         for z in old

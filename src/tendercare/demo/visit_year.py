@@ -14,6 +14,9 @@ How the visits are made:
   some time-critical, a few agreed 15-minute medication calls) that repeats every day.
 - On some days a bank (relief) carer covers a round instead; bank carers are assigned so that
   no two rounds share one on the same day.
+- A double-up visit's second carer is another of the round's three core carers, one who is not
+  doing a round that day, so a carer's visits never overlap as lead or as second
+  (second_carer_id; empty for a visit that is not a double-up).
 - Actual times are planned times plus noise: a late start shared by the round that day, a few
   minutes either way per visit, visits a little shorter or longer; a few missed, a few entered
   by hand rather than verified by call monitoring.
@@ -232,8 +235,9 @@ def generate_year(
 ) -> pa.Table:
     """The visits of `months` months from `start` for the plans, as a table in the ingestion
     file format (visits.visit_import reads it as Parquet): visit_id, provider, zone, lsoa,
-    client_id, carer_id, planned/actual start and end (UK wall-clock time), double_up,
-    time_critical, agreed_short, travel_minutes_paid, travel_miles, verified_by."""
+    client_id, carer_id, second_carer_id (double-ups only), planned/actual start and end (UK
+    wall-clock time), double_up, time_critical, agreed_short, travel_minutes_paid, travel_miles,
+    verified_by."""
     if not plans:
         raise ValueError("No providers to generate visits for")
     rng = np.random.default_rng(seed)
@@ -293,6 +297,9 @@ def generate_year(
     next_round = (team_round + 1) % rounds_per_plan[plan]
     crammed_core = next_round * TEAM + (day + t.round[idx] + 1) % TEAM
     carer_no = np.where(crammed, crammed_core, np.where(on_bank, 10_000 + bank, core))
+    # A double-up's second carer: the round's next core carer, off its own round that day.
+    second_no = team_round * TEAM + (rotation + 1) % TEAM
+    double_up = t.double_up[idx].astype(bool)
 
     # Counted in minutes on the planned day's clock, then shown as a UK clock shows them.
     planned_start = dates.astype("datetime64[m]") + t.start[idx].astype("timedelta64[m]")
@@ -311,6 +318,9 @@ def generate_year(
     visit_id = _join(code, "-", day, "-", idx)  # unique: a day and a place in its template
     client_id = _join(code, "-C", t.client[idx])
     carer_id = _join(code, "-K", carer_no)
+    second_carer_id = pc.if_else(
+        pa.array(double_up), _join(code, "-K", second_no), pa.scalar(None, pa.string())
+    )
     travel = t.travel[idx].astype(float)
 
     mask = np.asarray(missed, dtype=bool)
@@ -322,11 +332,12 @@ def generate_year(
             "lsoa": _names(list(t.lsoa), idx),
             "client_id": client_id,
             "carer_id": carer_id,
+            "second_carer_id": second_carer_id,
             "planned_start": pa.array(planned_start.astype("datetime64[s]")),
             "planned_end": pa.array(planned_end.astype("datetime64[s]")),
             "actual_start": pa.array(actual_start.astype("datetime64[s]"), mask=mask),
             "actual_end": pa.array(actual_end.astype("datetime64[s]"), mask=mask),
-            "double_up": pa.array(t.double_up[idx].astype(bool)),
+            "double_up": pa.array(double_up),
             "time_critical": pa.array(t.time_critical[idx].astype(bool)),
             "agreed_short": pa.array(t.agreed_short[idx].astype(bool)),
             "travel_minutes_paid": pa.array(travel),
