@@ -134,7 +134,11 @@ def full_programme(db, council, commissioner, provider_org):
         programme=p, you_said="Secret draft", we_did="Not yet agreed", decision=decision
     )
     Procurement.objects.create(
-        reference="PROC-HC-1", title="Home care zones", owner=council, programme=p, state="evaluation"
+        reference="PROC-HC-1",
+        title="Home care zones",
+        owner=council,
+        programme=p,
+        state="evaluation",
     )
     Procurement.objects.create(
         reference="PROC-HC-DRAFT", title="Draft lot", owner=council, programme=p, state="draft"

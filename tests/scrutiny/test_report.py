@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - fixtures imported from report_fixtures
 """The committee update and the engagement briefing: every section, with data and without."""
 
 import pytest

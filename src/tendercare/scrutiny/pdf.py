@@ -49,9 +49,14 @@ def _chart_css() -> str:
         return ""
 
 
-def document_html(doc, body: str) -> str:
-    """The whole HTML document (language, title, author) around the report's body."""
-    return render_to_string("scrutiny/report_document.html", {"doc": doc, "body": Markup(body)})  # noqa: S704
+def document_html(doc, body: str, *, styled: bool = False) -> str:
+    """The whole HTML document (language, title, author) around the report's body; `styled`
+    puts the print styles in it, for an HTML file read on its own."""
+    css = Markup(PRINT_CSS + _chart_css()) if styled else ""  # noqa: S704 - our constant
+    return render_to_string(
+        "scrutiny/report_document.html",
+        {"doc": doc, "body": Markup(body), "css": css},  # noqa: S704 - rendered by our template
+    )
 
 
 def render_pdf(doc, body: str) -> bytes:

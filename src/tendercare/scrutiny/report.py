@@ -203,6 +203,7 @@ class Participation:
     dimensions: list[tuple[object, dict[str, int | None]]]  # (DimensionReach, shown counts)
     safe_shares: set[str]  # dimensions whose participant shares may be shown
     suppressed: int
+    by_activity: dict[int, int | None] = field(default_factory=dict)  # listed activities
 
 
 def _protect(reach, activities, *, public: bool) -> Participation:
@@ -236,9 +237,12 @@ def _protect(reach, activities, *, public: bool) -> Participation:
     ):
         act, lines = tables(True)
     activity_rows = []
+    by_activity = {}
     for i, a in enumerate(listed):
         cell = act.cells[i][channels.index(a.channel)]
+        # The cell and its row total are the same number: shown only when both are.
         value = cell if act.row_totals[i] is not None else None
+        by_activity[a.pk] = value
         activity_rows.append(
             [
                 a.title,
@@ -274,6 +278,7 @@ def _protect(reach, activities, *, public: bool) -> Participation:
         dimensions=[(d, line.counts) for d, line in zip(dims, lines, strict=True)],
         safe_shares=safe,
         suppressed=act.suppressed + sum(line.suppressed for line in lines),
+        by_activity=by_activity,
     )
 
 
@@ -577,6 +582,26 @@ def _activities(part: Participation) -> Section:
             )
         )
     return s
+
+
+def public_participants(activities) -> dict[int, int | None]:
+    """Participants of each published activity as the public pages show them: through the
+    same protected table as the programme's published briefing, so that the two cannot be set
+    against each other; an activity outside any programme stands alone."""
+    out: dict[int, int | None] = {}
+    programmes = {a.programme_id: a.programme for a in activities if a.programme_id}
+    for programme in programmes.values():
+        reach = engagement_queries.programme_reach(programme)
+        everything = engagement_queries.activity_list(
+            report_queries.reader_for(programme), programme=programme
+        )
+        out.update(_protect(reach, everything, public=True).by_activity)
+    alone = [a for a in activities if not a.programme_id]
+    totals = engagement_queries.participant_totals(a.pk for a in alone)
+    for a in alone:
+        n = totals.get(a.pk, 0)
+        out[a.pk] = disclosure.suppress_counts({"n": n}, total_shown=False)["n"]
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

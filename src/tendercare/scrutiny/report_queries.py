@@ -100,3 +100,54 @@ def open_actions_for(user, programme: Programme):
 
 def may_publish(user, programme: Programme) -> bool:
     return bool(rules.may_manage_scrutiny(user) and programme_queries.can_edit(user, programme))
+
+
+# ---------------------------------------------------------------------------------------------
+# The public pages: only what is published
+
+
+def public_activities():
+    from tendercare.engagement import queries as engagement_queries
+
+    return engagement_queries.published_activities()
+
+
+def public_activity(pk: int):
+    return public_activities().filter(pk=pk).first()
+
+
+def public_programme_ids() -> set[int]:
+    """Programmes with something published: an activity, a change or a report."""
+    from tendercare.engagement import queries as engagement_queries
+
+    ids = set(
+        engagement_queries.published_activities()
+        .exclude(programme__isnull=True)
+        .values_list("programme_id", flat=True)
+    )
+    ids |= set(engagement_queries.published_changes().values_list("programme_id", flat=True))
+    ids |= set(queries.published_reports().values_list("programme_id", flat=True))
+    return ids
+
+
+def public_programmes() -> list[Programme]:
+    ids = public_programme_ids()
+    return list(Programme._default_manager.filter(pk__in=ids).order_by("name"))
+
+
+def public_programme(ref: str) -> Programme | None:
+    found = programme_by_ref(ref)
+    if found is None or found.pk not in public_programme_ids():
+        return None
+    return found
+
+
+def public_reports(programme: Programme | None = None) -> QuerySet[Report]:
+    reports = queries.published_reports()
+    if programme is not None:
+        reports = reports.filter(programme=programme)
+    return reports.order_by("-published_at", "-pk")
+
+
+def reports_visible_to(user) -> QuerySet[Report]:
+    return queries.reports_visible_to(user).order_by("-as_of", "-pk")
