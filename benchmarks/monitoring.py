@@ -202,7 +202,35 @@ def _year(plans, clients: int):
             )
             bad = pc.or_(bad, pc.fill_null(inside, False))
     skipped = pc.sum(bad).as_py() or 0
-    return (table.filter(pc.invert(bad)) if skipped else table), skipped
+    table = table.filter(pc.invert(bad)) if skipped else table
+    if "second_carer_id" not in table.column_names:
+        table = _with_second_carers(table)
+    return table, skipped
+
+
+def _with_second_carers(table):
+    """A second carer for each double-up, until generate_year writes one: the next member of
+    the lead carer's round team ('Z00R0-K4' -> 'Z00R0-K5', 'Z00R0-K5' -> 'Z00R0-K3', teams of
+    TEAM), who is not working that round that day; a bank carer ('-K10000' and up) is
+    partnered by a bank carer of his own ('-K10000B'). So double-ups are worked by pairs,
+    and an honest provider's second carers do not overlap their own visits."""
+    import numpy as np
+    import pyarrow as pa
+
+    from tendercare.demo.visit_year import TEAM
+
+    carers = table["carer_id"].to_numpy(zero_copy_only=False).astype(str)
+    prefix, _, number = np.char.rpartition(carers, "-K").T
+    number = number.astype(np.int64)
+    mate = (number // TEAM) * TEAM + (number % TEAM + 1) % TEAM
+    second = np.where(
+        number < 10_000,
+        np.char.add(np.char.add(prefix, "-K"), mate.astype(str)),
+        np.char.add(carers, "B"),
+    )
+    double = table["double_up"].to_numpy(zero_copy_only=False).astype(bool)
+    column = pa.array(second.astype(object), pa.string(), mask=~double)
+    return table.append_column("second_carer_id", column)
 
 
 def _django() -> None:
@@ -316,93 +344,147 @@ def work_engine(spec: dict) -> dict:
     return figures
 
 
-# The same KPIs written by hand as one query (docs/monitoring.md, "The KPIs"). The month is the
-# store's hive partition, which is by contract the month of planned_start on a UK clock; the
-# core team sums each client's monthly carer counts over the month and the two before it.
+# The same KPIs written by hand as one query (docs/monitoring.md, "The KPIs"), from the
+# definitions rather than from kpis.py: the month is the store's hive partition (by contract the
+# UK month of planned_start), the day and 23:00 cutoff are the stored planned_day and day_cutoff,
+# the core team is a range join of daily counts against each month's 90 days, and a double-up
+# crammed in either carer's sequence is counted once with count(DISTINCT visit_id).
 HANDWRITTEN = """
-WITH v AS (
-  SELECT provider_id, zone_id, month,
-         CAST(left(month, 4) AS INTEGER) * 12 + CAST(right(month, 2) AS INTEGER) AS mno,
-         visit_id, client_key, carer_id, lsoa, band, actual_start, actual_end, double_up,
-         time_critical, agreed_short, verified_by, travel_minutes_paid,
+WITH v AS NOT MATERIALIZED (
+  SELECT provider_id, zone_id, month, planned_day AS day, last_day(planned_day) AS month_end,
+         visit_id, client_key, carer_id, second_carer_id, lsoa, band, planned_start,
+         actual_start, actual_end, day_cutoff, double_up, time_critical, agreed_short,
+         verified_by, travel_minutes_paid,
          (epoch(planned_end) - epoch(planned_start)) / 60.0 AS pm,
          (epoch(actual_end) - epoch(actual_start)) / 60.0 AS am,
          (epoch(actual_start) - epoch(planned_start)) / 60.0 AS delay
   FROM read_parquet({files}, hive_partitioning = true, hive_types = {{'month': VARCHAR}})
 ),
-cm AS (
-  SELECT provider_id, client_key, carer_id, mno, count(*) AS n
-  FROM v WHERE actual_start IS NOT NULL GROUP BY ALL
+started_after_next AS (
+  SELECT DISTINCT provider_id, client_key, planned_start, actual_start FROM (
+    SELECT provider_id, client_key, planned_start, actual_start,
+           min(planned_start) OVER (PARTITION BY provider_id, client_key ORDER BY planned_start
+                                    GROUPS BETWEEN 1 FOLLOWING AND 1 FOLLOWING) AS next_start
+    FROM v
+  ) WHERE actual_start >= next_start
 ),
-team AS (
-  SELECT provider_id, client_key, mno + k AS mno, carer_id, sum(n) AS n
-  FROM cm, (VALUES (0), (1), (2)) AS o(k) GROUP BY ALL
+carers AS (
+  SELECT provider_id, zone_id, month, day, month_end, client_key, carer_id AS carer
+  FROM v WHERE actual_start IS NOT NULL
+  UNION ALL
+  SELECT provider_id, zone_id, month, day, month_end, client_key, second_carer_id
+  FROM v WHERE actual_start IS NOT NULL AND second_carer_id IS NOT NULL
 ),
+continuity AS (
+  SELECT provider_id, zone_id, month,
+         count(DISTINCT (client_key, carer)) FILTER (WHERE day > month_end - 28)
+           AS n_continuity_carers,
+         count(DISTINCT client_key) FILTER (WHERE day > month_end - 28) AS d_continuity_carers
+  FROM carers GROUP BY ALL
+),
+daily AS (
+  SELECT provider_id, client_key, carer, day, count(*) AS n FROM carers GROUP BY ALL
+),
+month_ends AS (SELECT DISTINCT month, month_end FROM carers),
 core AS (
-  SELECT provider_id, client_key, mno, carer_id FROM team
-  QUALIFY row_number() OVER (PARTITION BY provider_id, client_key, mno
-                             ORDER BY n DESC, carer_id) <= 3
+  SELECT provider_id, client_key, month, list(carer) AS team FROM (
+    SELECT d.provider_id, d.client_key, m.month, d.carer, sum(d.n) AS n
+    FROM daily d JOIN month_ends m ON d.day BETWEEN m.month_end - 89 AND m.month_end
+    GROUP BY d.provider_id, d.client_key, m.month, d.carer
+    QUALIFY row_number() OVER (PARTITION BY d.provider_id, d.client_key, m.month
+                               ORDER BY sum(d.n) DESC, d.carer) <= 3
+  ) GROUP BY ALL
 ),
 seq AS (
-  SELECT provider_id, zone_id, month, actual_start, lsoa,
+  SELECT provider_id, zone_id, month, visit_id, role, has_second, actual_start, lsoa,
          lag(actual_end) OVER w AS prev_end, lag(lsoa) OVER w AS prev_lsoa
-  FROM v WHERE actual_start IS NOT NULL
-  WINDOW w AS (PARTITION BY provider_id, carer_id ORDER BY actual_start, actual_end, visit_id)
+  FROM (
+    SELECT provider_id, zone_id, month, visit_id, 1 AS role,
+           second_carer_id IS NOT NULL AS has_second, carer_id AS carer, actual_start,
+           actual_end, lsoa
+    FROM v WHERE actual_start IS NOT NULL
+    UNION ALL
+    SELECT provider_id, zone_id, month, visit_id, 2, TRUE, second_carer_id, actual_start,
+           actual_end, lsoa
+    FROM v WHERE actual_start IS NOT NULL AND second_carer_id IS NOT NULL
+  )
+  WINDOW w AS (PARTITION BY provider_id, carer ORDER BY actual_start, actual_end, visit_id, role)
 ),
-crammed AS (
-  SELECT s.provider_id, s.zone_id, s.month,
-         count(*) FILTER (WHERE s.prev_end IS NOT NULL AND (
+cr AS (
+  SELECT s.*, s.prev_end IS NOT NULL AND (
            (epoch(s.actual_start) - epoch(s.prev_end)) / 60.0 < -5
            OR (c1.lat IS NOT NULL AND c2.lat IS NOT NULL AND s.prev_lsoa <> s.lsoa
                AND (epoch(s.actual_start) - epoch(s.prev_end)) / 60.0 < 2.0 * 3958.8 * 2
                    * asin(sqrt(power(sin(radians(c2.lat - c1.lat) / 2), 2)
                       + cos(radians(c1.lat)) * cos(radians(c2.lat))
-                        * power(sin(radians(c2.lon - c1.lon) / 2), 2)))))) AS n_call_cramming,
-         count(*) AS d_call_cramming
+                        * power(sin(radians(c2.lon - c1.lon) / 2), 2))))) AS c
   FROM seq s
   LEFT JOIN centroids c1 ON c1.lsoa = s.prev_lsoa
   LEFT JOIN centroids c2 ON c2.lsoa = s.lsoa
-  GROUP BY ALL
+),
+crammed AS (
+  SELECT provider_id, zone_id, month,
+         count(*) FILTER (WHERE c AND NOT has_second) AS n_single,
+         count(*) FILTER (WHERE role = 1) AS d_call_cramming
+  FROM cr GROUP BY ALL
+),
+crammed_doubles AS (
+  SELECT provider_id, zone_id, month, count(DISTINCT visit_id) AS n_double
+  FROM cr WHERE c AND has_second GROUP BY ALL
+),
+judged AS (
+  SELECT v.*, bt.minutes AS bt,
+         coalesce(list_contains(core.team, v.carer_id)
+                  OR list_contains(core.team, v.second_carer_id), FALSE) AS by_core,
+         CASE WHEN v.actual_start IS NULL OR a.provider_id IS NOT NULL THEN TRUE
+              WHEN v.actual_start < v.day_cutoff THEN FALSE
+              WHEN v.planned_start < v.day_cutoff THEN TRUE
+              ELSE v.actual_start >= timezone('UTC', timezone('Europe/London',
+                                     CAST(v.day + 1 AS TIMESTAMP) + INTERVAL 23 HOUR))
+         END AS missed
+  FROM v
+  LEFT JOIN started_after_next a
+    ON a.provider_id = v.provider_id AND a.client_key = v.client_key
+   AND a.planned_start = v.planned_start AND a.actual_start = v.actual_start
+  LEFT JOIN core ON core.provider_id = v.provider_id AND core.client_key = v.client_key
+                AND core.month = v.month
+  LEFT JOIN band_travel bt ON bt.band = v.band
 ),
 visit_kpis AS (
-  SELECT v.provider_id, v.zone_id, v.month,
-    count(*) FILTER (WHERE actual_start IS NOT NULL
+  SELECT provider_id, zone_id, month,
+    count(*) FILTER (WHERE NOT missed
                      AND abs(delay) <= CASE WHEN time_critical THEN 30 ELSE 15 END)
       AS n_punctuality,
-    count(actual_start) AS d_punctuality,
-    count(*) FILTER (WHERE actual_start IS NULL) AS n_missed,
+    count(*) FILTER (WHERE NOT missed) AS d_punctuality,
+    count(*) FILTER (WHERE missed) AS n_missed,
     count(*) AS d_missed,
-    count(*) FILTER (WHERE actual_start IS NOT NULL AND actual_end IS NOT NULL AND pm > 0
+    count(*) FILTER (WHERE NOT missed AND actual_end IS NOT NULL AND pm > 0
                      AND am < 0.85 * pm) AS n_short_85,
-    count(*) FILTER (WHERE actual_start IS NOT NULL AND actual_end IS NOT NULL AND pm > 0)
-      AS d_short_85,
-    count(*) FILTER (WHERE actual_start IS NOT NULL AND actual_end IS NOT NULL AND pm > 0
+    count(*) FILTER (WHERE NOT missed AND actual_end IS NOT NULL AND pm > 0) AS d_short_85,
+    count(*) FILTER (WHERE NOT missed AND actual_end IS NOT NULL AND pm > 0
                      AND am < 0.75 * pm) AS n_short_75,
-    count(*) FILTER (WHERE actual_start IS NOT NULL AND actual_end IS NOT NULL AND pm > 0)
-      AS d_short_75,
+    count(*) FILTER (WHERE NOT missed AND actual_end IS NOT NULL AND pm > 0) AS d_short_75,
     count(*) FILTER (WHERE pm < 30 AND NOT agreed_short) AS n_under_30_not_agreed,
     count(*) AS d_under_30_not_agreed,
-    count(DISTINCT (v.client_key, v.carer_id)) FILTER (WHERE actual_start IS NOT NULL)
-      AS n_continuity_carers,
-    count(DISTINCT v.client_key) FILTER (WHERE actual_start IS NOT NULL) AS d_continuity_carers,
-    count(*) FILTER (WHERE actual_start IS NOT NULL AND core.carer_id IS NOT NULL)
-      AS n_continuity_core,
-    count(actual_start) AS d_continuity_core,
-    count(*) FILTER (WHERE actual_start IS NOT NULL AND verified_by = 'ecm') AS n_ecm_compliance,
-    count(actual_start) AS d_ecm_compliance,
-    coalesce(sum(travel_minutes_paid) FILTER (WHERE am > 0 AND bt.minutes IS NOT NULL), 0)
+    count(*) FILTER (WHERE NOT missed AND by_core) AS n_continuity_core,
+    count(*) FILTER (WHERE NOT missed) AS d_continuity_core,
+    count(*) FILTER (WHERE NOT missed AND verified_by = 'ecm') AS n_ecm_compliance,
+    count(*) FILTER (WHERE NOT missed) AS d_ecm_compliance,
+    coalesce(sum(travel_minutes_paid) FILTER (WHERE am > 0 AND bt IS NOT NULL), 0)
       AS n_travel_vs_model,
-    coalesce(sum(am / 60.0 * CASE WHEN double_up THEN 2 ELSE 1 END * bt.minutes)
-             FILTER (WHERE am > 0 AND bt.minutes IS NOT NULL), 0) AS d_travel_vs_model
-  FROM v
-  LEFT JOIN core ON core.provider_id = v.provider_id AND core.client_key = v.client_key
-                AND core.mno = v.mno AND core.carer_id = v.carer_id
-  LEFT JOIN band_travel bt ON bt.band = v.band
-  GROUP BY ALL
+    coalesce(sum(am / 60.0 * CASE WHEN double_up THEN 2 ELSE 1 END * bt)
+             FILTER (WHERE am > 0 AND bt IS NOT NULL), 0) AS d_travel_vs_model
+  FROM judged GROUP BY ALL
 )
-SELECT k.*, coalesce(c.n_call_cramming, 0) AS n_call_cramming,
+SELECT k.*,
+       coalesce(o.n_continuity_carers, 0) AS n_continuity_carers,
+       coalesce(o.d_continuity_carers, 0) AS d_continuity_carers,
+       coalesce(c.n_single, 0) + coalesce(cd.n_double, 0) AS n_call_cramming,
        coalesce(c.d_call_cramming, 0) AS d_call_cramming
-FROM visit_kpis k LEFT JOIN crammed c USING (provider_id, zone_id, month)
+FROM visit_kpis k
+LEFT JOIN continuity o USING (provider_id, zone_id, month)
+LEFT JOIN crammed c USING (provider_id, zone_id, month)
+LEFT JOIN crammed_doubles cd USING (provider_id, zone_id, month)
 """
 
 
@@ -448,7 +530,8 @@ def work_handwritten(spec: dict) -> dict:
 
 
 def pandas_kpis(folder: str, band_minutes: dict, centroids: dict):
-    """Every visit KPI per provider, zone and month, directly in pandas and numpy."""
+    """Every visit KPI per provider, zone and month, directly in pandas and numpy (whole-column
+    operations, sorts and group-bys; no Python loop over visits)."""
     import numpy as np
     import pandas as pd
     import pyarrow.parquet as pq
@@ -458,12 +541,15 @@ def pandas_kpis(folder: str, band_minutes: dict, centroids: dict):
         "zone_id",
         "client_key",
         "carer_id",
+        "second_carer_id",
         "lsoa",
         "band",
         "planned_start",
         "planned_end",
         "actual_start",
         "actual_end",
+        "planned_day",
+        "day_cutoff",
         "double_up",
         "time_critical",
         "agreed_short",
@@ -471,86 +557,160 @@ def pandas_kpis(folder: str, band_minutes: dict, centroids: dict):
         "verified_by",
         "month",
     ]
-    df = pq.read_table(folder, columns=columns, partitioning="hive").to_pandas(
-        strings_to_categorical=True
-    )
+    table = pq.read_table(folder, columns=[*columns, "visit_id"], partitioning="hive")
+    visit_ids = table["visit_id"]  # only the few tied visits in cramming need it
+    # Days since 1970 straight from Arrow (a DATE column would become Python date objects).
+    day = table["planned_day"].cast("int32").to_numpy().astype("datetime64[D]")
+    df = table.drop_columns(["visit_id", "planned_day"]).to_pandas(strings_to_categorical=True)
+    del table
     # Category codes in string order, so that sorting by code is sorting by id (ties in the
-    # core team go to the lower carer id, as in the definition).
-    for name in ("carer_id", "client_key", "lsoa", "band", "month"):
+    # core team go to the lower carer id, as in the definition). Lead and second carers share
+    # one set of codes.
+    for name in ("client_key", "lsoa", "band", "month"):
         cat = df[name].astype("category").cat
         df[name] = cat.reorder_categories(sorted(cat.categories))
+    names = sorted(
+        set(df["carer_id"].astype("category").cat.categories)
+        | set(df["second_carer_id"].astype("category").cat.categories)
+    )
+    carer = df["carer_id"].astype("category").cat.set_categories(names).cat.codes.to_numpy()
+    second = df["second_carer_id"].astype("category").cat.set_categories(names).cat.codes.to_numpy()
+    carer, second = carer.astype("int64"), second.astype("int64")  # -1: no second carer
     minutes = 60_000_000_000.0  # nanoseconds in a minute
+    n = len(df)
 
-    def span(a, b):
-        return (df[b].to_numpy("datetime64[ns]") - df[a].to_numpy("datetime64[ns]")).astype(
-            "float64"
-        ) / minutes
+    def ns(name):
+        return df[name].to_numpy("datetime64[ns]")
 
-    start = df["actual_start"].to_numpy("datetime64[ns]")
-    end = df["actual_end"].to_numpy("datetime64[ns]")
-    delivered = ~np.isnat(start)
-    completed_ = delivered & ~np.isnat(end)
-    pm = span("planned_start", "planned_end")
-    am = np.where(completed_, span("actual_start", "actual_end"), np.nan)
-    delay = np.where(delivered, span("planned_start", "actual_start"), np.nan)
-    completed = completed_ & (pm > 0)
+    ps, pe, start, end, cutoff = (
+        ns(c) for c in ("planned_start", "planned_end", "actual_start", "actual_end", "day_cutoff")
+    )
+    month_end = (day.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
+    started = ~np.isnat(start)
+    pm = (pe - ps).astype("float64") / minutes
+    am = np.where(started & ~np.isnat(end), (end - start).astype("float64") / minutes, np.nan)
+    delay = np.where(started, (start - ps).astype("float64") / minutes, np.nan)
+
+    provider = pd.factorize(df["provider_id"])[0].astype("int64")
+    client = df["client_key"].cat.codes.to_numpy().astype("int64")
+    n_client, n_carer = client.max() + 1, len(names) + 1
+
+    # Missed: no actual start, or one at or after the deadline: the next later planned start
+    # of the client with the provider (searchsorted on the sorted (client, start) keys), or
+    # 23:00 of the planned day (of the next day for a visit planned at or after 23:00).
+    group = provider * n_client + client
+    seconds = ps.astype("datetime64[s]").astype("int64")
+    order = np.lexsort((seconds, group))
+    keys = (group[order] << 32) | (seconds[order] - seconds.min())
+    after = np.searchsorted(keys, keys, side="right")
+    inside = after < n
+    after_c = np.minimum(after, n - 1)
+    inside &= group[order][after_c] == group[order]
+    next_start = np.empty(n, "datetime64[ns]")
+    next_start[order] = np.where(inside, ps[order][after_c], np.datetime64("NaT"))
+    deadline = cutoff.copy()
+    late_night = ps >= cutoff
+    if late_night.any():
+        next_day = pd.DatetimeIndex(
+            (day[late_night] + 1).astype("datetime64[ns]") + np.timedelta64(23, "h")
+        )
+        deadline[late_night] = (
+            next_day.tz_localize("Europe/London").tz_convert("UTC").tz_localize(None).to_numpy()
+        )
+    with np.errstate(invalid="ignore"):
+        missed = ~started | (start >= next_start) | (start >= deadline)
+    delivered = ~missed
+    completed = delivered & ~np.isnan(am) & (pm > 0)
+
     critical = df["time_critical"].to_numpy(bool)
     bt = np.array([band_minutes.get(b, np.nan) for b in df["band"].cat.categories], float)
     bt = np.where(df["band"].cat.codes.to_numpy() >= 0, bt[df["band"].cat.codes.to_numpy()], np.nan)
     in_travel = (np.nan_to_num(am) > 0) & ~np.isnan(bt)
     carers = np.where(df["double_up"].to_numpy(bool), 2, 1)
 
-    # Core team: monthly delivered visits per (provider, client, carer), summed over the month
-    # and the two before; the top three by count (then carer id) per client and month.
     months = df["month"].cat
     month_no = np.array([int(m[:4]) * 12 + int(m[5:7]) for m in months.categories])
     mno = month_no[months.codes.to_numpy()]
-    provider = pd.factorize(df["provider_id"])[0].astype("int64")
-    client = df["client_key"].cat.codes.to_numpy().astype("int64")
-    carer = df["carer_id"].cat.codes.to_numpy().astype("int64")
-    n_client, n_carer = client.max() + 1, carer.max() + 1
+    zone = df["zone_id"].to_numpy().astype("int64")
 
-    def key(p, c, m, k):
-        return ((p * n_client + c) * 10_000 + m) * n_carer + k
+    # Every carer there (lead, and second of a double-up) on every visit with an actual start.
+    two = started & (second >= 0)
+    rows = np.r_[np.flatnonzero(started), np.flatnonzero(two)]
+    who = np.r_[carer[started], second[two]]
+    p_r, c_r, m_r, d_r = provider[rows], client[rows], mno[rows], day[rows]
 
-    d = pd.DataFrame(
-        {
-            "p": provider[delivered],
-            "c": client[delivered],
-            "m": mno[delivered],
-            "k": carer[delivered],
-        }
+    # Continuity: distinct carers per client in the month's last 28 days.
+    last28 = d_r > month_end[rows] - 28
+    seen = pd.DataFrame({"p": p_r, "z": zone[rows], "m": m_r, "c": c_r, "k": who})[
+        last28
+    ].drop_duplicates()
+    pairs = seen.groupby(["p", "z", "m"]).size()
+    clients = seen[["p", "z", "m", "c"]].drop_duplicates().groupby(["p", "z", "m"]).size()
+
+    # Core team: daily counts per (provider, client, carer), each day added to the months whose
+    # 90 days (ending on the month's last day) hold it; the top three per client and month.
+    daily = (
+        pd.DataFrame({"p": p_r, "c": c_r, "k": who, "d": d_r.astype("int64"), "m": m_r})
+        .groupby(["p", "c", "k", "d", "m"], sort=False)
+        .size()
+        .rename("n")
+        .reset_index()
     )
-    cm = d.groupby(["p", "c", "k", "m"], sort=False).size().rename("n").reset_index()
+
+    def last_day_of(month_numbers):  # year * 12 + month -> the month's last day, in days
+        since_1970 = (month_numbers - 1 - 1970 * 12).astype("datetime64[M]")
+        return (since_1970 + 1).astype("datetime64[D]").astype("int64") - 1
+
+    parts = []
+    for k in range(4):
+        target = daily["m"].to_numpy() + k
+        keep = daily["d"].to_numpy() >= last_day_of(target) - 89
+        parts.append(daily[keep].assign(m=target[keep]))
     team = (
-        pd.concat([cm.assign(m=cm["m"] + shift) for shift in (0, 1, 2)])
+        pd.concat(parts)
         .groupby(["p", "c", "m", "k"], sort=False)["n"]
         .sum()
         .reset_index()
         .sort_values(["p", "c", "m", "n", "k"], ascending=[True, True, True, False, True])
     )
     team = team[team.groupby(["p", "c", "m"], sort=False).cumcount() < 3]
-    core = np.isin(
-        key(provider, client, mno, carer),
-        key(*(team[c].to_numpy() for c in ("p", "c", "m", "k"))),
+
+    def key(p, c, m, k):
+        return ((p * n_client + c) * 10_000 + m) * n_carer + k
+
+    core_keys = key(*(team[c].to_numpy() for c in ("p", "c", "m", "k")))
+    core = np.isin(key(provider, client, mno, carer), core_keys) | (
+        (second >= 0) & np.isin(key(provider, client, mno, second), core_keys)
     )
 
-    # Cramming: each delivered visit against the same carer's previous one (by actual start,
-    # then actual end), overlap over 5 minutes or faster than 30 mph between LSOA centroids.
+    # Cramming: each carer's sequence (lead and second carers) by actual start, actual end,
+    # visit id and role; each row against the one before; a visit crammed if any of its rows is.
     lsoa = df["lsoa"].cat.codes.to_numpy()
     lat_of = np.array([centroids.get(c, (np.nan, np.nan))[0] for c in df["lsoa"].cat.categories])
     lon_of = np.array([centroids.get(c, (np.nan, np.nan))[1] for c in df["lsoa"].cat.categories])
-    rows = np.flatnonzero(delivered)
-    s = pd.DataFrame(
-        {"p": provider[rows], "k": carer[rows], "a": start[rows], "e": end[rows], "row": rows}
-    ).sort_values(["p", "k", "a", "e"])
-    sp, sk = s["p"].to_numpy(), s["k"].to_numpy()
+    role = np.r_[np.zeros(started.sum(), "int64"), np.ones(two.sum(), "int64")]
+    a_r, e_r = start[rows].astype("int64"), end[rows].astype("int64")
+    seq = np.lexsort((role, e_r, a_r, who, p_r))
+    sp, sk, sa, se = p_r[seq], who[seq], a_r[seq], e_r[seq]
+    tie = np.r_[False, (sp[1:] == sp[:-1]) & (sk[1:] == sk[:-1]) & (sa[1:] == sa[:-1])]
+    tie &= np.r_[False, se[1:] == se[:-1]]
+    if tie.any():  # visits of one carer with the same start and end: by visit id, then role
+        run_id = np.cumsum(~tie)
+        involved = np.flatnonzero(np.isin(run_id, np.unique(run_id[tie])))
+        cuts = np.flatnonzero(np.diff(run_id[involved])) + 1
+        for members in np.split(involved, cuts):
+            ids = visit_ids.take(rows[seq[members]]).to_pylist()
+            members_sorted = members[
+                sorted(range(len(members)), key=lambda i: (ids[i], role[seq[members[i]]]))
+            ]
+            seq[members] = seq[members_sorted]
+    srow, sk = rows[seq], who[seq]
+    sp = p_r[seq]
     same = np.r_[False, (sp[1:] == sp[:-1]) & (sk[1:] == sk[:-1])]
-    srow = s["row"].to_numpy()
-    prev_end = np.r_[np.datetime64("NaT", "ns"), s["e"].to_numpy("datetime64[ns]")[:-1]]
+    prev_end = np.r_[np.datetime64("NaT", "ns"), end[srow][:-1]]
     prev_end = np.where(same, prev_end, np.datetime64("NaT", "ns"))
     prev_lsoa = np.where(same, np.r_[-1, lsoa[srow][:-1]], -1)
-    gap = (s["a"].to_numpy("datetime64[ns]") - prev_end).astype("float64") / minutes
+    gap = (start[srow] - prev_end).astype("float64") / minutes
     here = lsoa[srow]
     lat1 = np.where(prev_lsoa >= 0, lat_of[prev_lsoa], np.nan)
     lon1 = np.where(prev_lsoa >= 0, lon_of[prev_lsoa], np.nan)
@@ -571,8 +731,8 @@ def pandas_kpis(folder: str, band_minutes: dict, centroids: dict):
         )
         far = ~np.isnan(lat1) & ~np.isnan(lat2) & (prev_lsoa != here) & (gap < 2.0 * miles)
         crammed_sorted = ~np.isnat(prev_end) & ((gap < -5) | far)
-    crammed = np.zeros(len(df), bool)
-    crammed[srow] = crammed_sorted
+    crammed = np.zeros(n, bool)
+    crammed[srow[crammed_sorted]] = True
 
     with np.errstate(invalid="ignore"):
         flags = pd.DataFrame(
@@ -582,7 +742,7 @@ def pandas_kpis(folder: str, band_minutes: dict, centroids: dict):
                 "month": df["month"],
                 "n_punctuality": delivered & (np.abs(delay) <= np.where(critical, 30, 15)),
                 "d_punctuality": delivered,
-                "n_missed": ~delivered,
+                "n_missed": missed,
                 "d_missed": 1,
                 "n_short_85": completed & (am < 0.85 * pm),
                 "d_short_85": completed,
@@ -597,16 +757,28 @@ def pandas_kpis(folder: str, band_minutes: dict, centroids: dict):
                 "n_travel_vs_model": np.where(in_travel, df["travel_minutes_paid"], 0.0),
                 "d_travel_vs_model": np.where(in_travel, am / 60.0 * carers * bt, 0.0),
                 "n_call_cramming": crammed,
-                "d_call_cramming": delivered,
+                "d_call_cramming": started,
             }
         )
-    wide = flags.groupby(KEYS, observed=True, sort=False).sum()
-    seen = df.loc[delivered, [*KEYS, "client_key", "carer_id"]]
-    wide["n_continuity_carers"] = seen.drop_duplicates().groupby(KEYS, observed=True).size()
-    wide["d_continuity_carers"] = (
-        seen[[*KEYS, "client_key"]].drop_duplicates().groupby(KEYS, observed=True).size()
+    wide = flags.groupby(KEYS, observed=True, sort=False).sum().reset_index()
+    codes = pd.factorize(df["provider_id"])[1]
+    label = pd.DataFrame({"p": np.arange(len(codes)), "provider_id": codes})
+    month_label = pd.DataFrame({"m": month_no, "month": list(months.categories)})
+    counts = (
+        pd.DataFrame({"n_continuity_carers": pairs, "d_continuity_carers": clients})
+        .reset_index()
+        .merge(label, on="p")
+        .merge(month_label, on="m")
+        .rename(columns={"z": "zone_id"})[
+            ["provider_id", "zone_id", "month", "n_continuity_carers", "d_continuity_carers"]
+        ]
     )
-    return wide.fillna({"n_continuity_carers": 0, "d_continuity_carers": 0}).reset_index()
+    wide["month"] = wide["month"].astype(str)
+    wide["provider_id"] = wide["provider_id"].astype("int64")
+    wide["zone_id"] = wide["zone_id"].astype("int64")
+    counts["provider_id"] = counts["provider_id"].astype("int64")
+    wide = wide.merge(counts, on=KEYS, how="left")
+    return wide.fillna({"n_continuity_carers": 0, "d_continuity_carers": 0})
 
 
 def work_pandas(spec: dict) -> dict:
