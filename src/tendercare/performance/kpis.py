@@ -4,25 +4,31 @@ docs/WORKING-IN-PARALLEL.md and docs/monitoring.md).
 
 Every visit KPI is a ratio per (provider_id, zone_id, month): an aggregate numerator over an
 aggregate denominator, value = numerator / denominator * scale. Each is written once, as
-fragments over an enriched relation (`e`: one row per visit; `cram`: one row per delivered
-visit with the same carer's previous visit), and rendered either alone (kpi_sql, e.g. for
-Spark) or all together in one query (all_kpis_sql, what the engine runs).
+fragments over an enriched relation (`e`: one row per visit; `cz`: a client's carers per month;
+`cramv`: one row per visit with an actual start, crammed or not), and rendered either alone
+(kpi_sql, e.g. for Spark) or all together in one query (all_kpis_sql, what the engine runs).
 
 The SQL is ANSI-ish and runs on DuckDB and Spark SQL. The few calls that differ live in
-DIALECTS and are written in the fragments as LOCAL(ts) (naive UTC -> Europe/London wall clock)
-and MINUTES(a, b) (exact minutes from a to b). Spark must run with
-spark.sql.session.timeZone=UTC so that unix_timestamp of a naive UTC time is exact.
+DIALECTS and are written in the fragments as calls such as LOCAL(ts) (naive UTC -> Europe/London
+wall clock), UTC(wall) (the reverse), MINUTES(a, b) (exact minutes from a to b), ADD_DAYS and
+ADD_MONTHS. Spark must run with spark.sql.session.timeZone=UTC so that unix_timestamp of a naive
+UTC time is exact.
 
 Counting rules that hold for every KPI:
 - One row per visit. A double-up (double_up = true) is one visit delivered by two carers: it
-  counts once in every visit count; it counts as two carers' contact hours in travel; only its
-  lead carer (carer_id) is known, so continuity and cramming see that carer only.
-- A visit belongs to the month (and day) of its planned start in Europe/London: a visit from
-  23:45 on 31 January to 00:20 on 1 February is January's.
+  counts once in every visit count; it counts as two carers' contact hours in travel; both its
+  carers (carer_id and, when the file gives one, second_carer_id) count in continuity and have
+  it in their sequences for cramming.
+- A visit belongs to the day and month of its planned start in Europe/London (the stored
+  planned_day; converted here only for files written before it existed): a visit from 23:45 on
+  31 January to 00:20 on 1 February is January's.
 - Durations come from the UTC timestamps, so a visit across a clock change has its real length.
-- Everything in the store is history, so a visit with no actual_start is missed: by the time a
-  file is imported, the client's next planned visit has started or 23:00 of the visit's day
-  has passed.
+- Missed: no actual start, or an actual start at or after the visit's deadline, the earlier of
+  the client's next later planned start with the same provider and 23:00 UK time on the planned
+  day (the stored day_cutoff; 23:00 the next day for a visit planned at or after 23:00).
+  Delivered = not missed: punctuality, short visits, ECM and the core-team share count
+  delivered visits only. Continuity, cramming and travel count every visit with an actual start
+  (a carer was there).
 
 No Django here (tests/test_architecture.py checks).
 """
