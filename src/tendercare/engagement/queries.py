@@ -264,6 +264,7 @@ def you_said_we_did(
             "decision__programme",
         )
         .annotate(feedback_count=Count("feedback", distinct=True))
+        .prefetch_related("feedback__activity")
         .order_by("pk")
     )
     if published_only:
