@@ -38,6 +38,13 @@ def _must_see(request) -> None:
         raise Http404("Not found")
 
 
+def _posted(request, *, files: bool = False) -> tuple:
+    """The form's data when posted (even an empty post, so that it shows its errors)."""
+    if request.method != "POST":
+        return (None, None) if files else (None,)
+    return (request.POST, request.FILES) if files else (request.POST,)
+
+
 def _programme_id(value) -> int | None:
     try:
         return int(value)
@@ -89,7 +96,7 @@ def activity_create(request):
     wanted = _programme_id(request.GET.get("programme"))
     if any(p.pk == wanted for p in programmes):
         initial["programme"] = str(wanted)
-    form = forms.ActivityForm(request.POST or None, programmes=programmes, initial=initial)
+    form = forms.ActivityForm(*_posted(request), programmes=programmes, initial=initial)
     if request.method == "POST" and form.is_valid():
         activity = run_service(
             form,
@@ -109,7 +116,7 @@ def activity_edit(request, pk: int):
     activity = _manageable(request, _activity(request, pk))
     programmes = list(queries.programmes_for_engagement(request.user))
     form = forms.ActivityForm(
-        request.POST or None,
+        *_posted(request),
         programmes=programmes,
         initial={
             "title": activity.title,
@@ -178,7 +185,7 @@ def participation_edit(request, pk: int, dimension: str):
         raise Http404("No such dimension")
     recorded = queries.participation_recorded(activity).get(dimension, {})
     form = forms.ParticipationForm(
-        request.POST or None,
+        *_posted(request),
         dimension=dimension,
         initial={f"g_{group}": n for group, n in recorded.items()},
     )
@@ -219,7 +226,7 @@ def participation_clear(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def survey_upload(request, pk: int):
     activity = _manageable(request, _activity(request, pk))
-    form = forms.SurveyUploadForm(request.POST or None, request.FILES or None)
+    form = forms.SurveyUploadForm(*_posted(request, files=True))
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
