@@ -369,3 +369,32 @@ def test_work_programme_forms(signed_in, committee, next_meeting, programme):
         },
     )
     assert response.status_code == 302
+
+
+def test_odd_numbers_and_years_never_give_a_500(signed_in, committee):
+    huge = "9" * 30
+    for path in (
+        f"/scrutiny/{huge}/",
+        f"/scrutiny/meetings/{huge}/",
+        f"/scrutiny/actions/{huge}/",
+        f"/scrutiny/{committee.pk}/work-programme/{huge}/",
+    ):
+        assert signed_in.get(path).status_code == 404, path
+    response = signed_in.get(f"/scrutiny/actions/?committee={huge}&programme={huge}")
+    assert response.status_code == 200
+    response = signed_in.post(
+        f"/scrutiny/{committee.pk}/work-programme/new/",
+        {"title": "Award", "planned_for-month": "3", "planned_for-year": "0000"},
+    )
+    assert response.status_code == 200 and "real year" in response.content.decode()
+    response = signed_in.post(
+        f"/scrutiny/{committee.pk}/meetings/new/",
+        {
+            "date-day": "1",
+            "date-month": "1",
+            "date-year": "0000",
+            "time": "18:00",
+            "status": "scheduled",
+        },
+    )
+    assert response.status_code == 200 and "govuk-error-summary" in response.content.decode()

@@ -174,6 +174,8 @@ class MonthForm(GovukForm):
             self.add_error("planned_for-year", "Year must include 4 numbers")
         elif not 1 <= int(month) <= 12:
             self.add_error("planned_for-month", "The month must be from 1 to 12")
+        elif int(year) < 1:
+            self.add_error("planned_for-year", "The year must be a real year")
         else:
             cleaned["planned_for"] = dt.date(int(year), int(month), 1)
         return cleaned
