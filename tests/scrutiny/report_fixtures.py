@@ -11,7 +11,14 @@ from tendercare.engagement.models import Change, FeedbackItem, Theme
 from tendercare.performance.models import KpiDefinition, KpiResult
 from tendercare.procurement.models import Procurement
 from tendercare.programmes import services as programme_services
-from tendercare.scrutiny.models import Action, AgendaItem, Committee, CommitteeDecision, Meeting
+from tendercare.scrutiny.models import (
+    Action,
+    AgendaItem,
+    Committee,
+    CommitteeDecision,
+    Meeting,
+    WorkProgrammeItem,
+)
 
 AS_OF = dt.date(2026, 6, 30)
 
@@ -187,6 +194,12 @@ def full_programme(db, council, commissioner, provider_org):
         description="Report back on rural bidders",
         owner_name="Head of Commissioning",
         due_on=dt.date(2026, 7, 1),
+    )
+    WorkProgrammeItem.objects.create(
+        committee=committee,
+        title="Home care: contract award",
+        programme=p,
+        planned_for=dt.date(2026, 9, 1),
     )
     Action.objects.create(
         committee=committee,

@@ -60,6 +60,7 @@ def test_a_full_programme_fills_every_section(full_programme):
     assert "Same services, same places" in by_id["decisions"]
     assert "Report back on rural bidders" in by_id["actions"]
     assert "Closed action" not in by_id["actions"]
+    assert "Home care: contract award | September 2026" in by_id["actions"]
     milestones = next(s for s in doc.sections if s.id == "milestones")
     assert milestones.chart is not None and "<svg" in milestones.chart
 

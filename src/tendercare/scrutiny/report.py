@@ -28,6 +28,7 @@ from tendercare.programmes import queries as programme_queries
 from tendercare.programmes import schedule
 
 from . import disclosure, report_queries
+from . import queries as scrutiny_queries
 from .disclosure import shown
 
 CLOSED_RISK = "closed"
@@ -504,7 +505,7 @@ def _performance(programme, reader, as_of: dt.date) -> Section:
     return s
 
 
-def _decisions(programme, reader, as_of: dt.date) -> Section:
+def _decisions(programme, reader, as_of: dt.date, scrutiny) -> Section:
     s = Section("decisions", "Decisions", empty="No decisions have been recorded yet.")
     programme_decisions = list(
         programme_queries.decisions_visible_to(reader)
@@ -522,7 +523,7 @@ def _decisions(programme, reader, as_of: dt.date) -> Section:
                 ],
             )
         )
-    committee = list(report_queries.committee_decisions_for(reader, programme, as_of=as_of))
+    committee = [d for d in scrutiny.decisions if d.decided_on <= as_of]
     if committee:
         s.tables.append(
             Table(
@@ -538,7 +539,9 @@ def _decisions(programme, reader, as_of: dt.date) -> Section:
                             if d.is_substantial is not None
                             else ""
                         ),
-                        d.text + (f" Reasons: {d.reasons}" if d.reasons else ""),
+                        d.text
+                        + (f" Reasons: {d.reasons}" if d.reasons else "")
+                        + (f" Referred to {d.referred_to}." if d.referred_to else ""),
                     ]
                     for d in committee
                 ],
@@ -547,10 +550,9 @@ def _decisions(programme, reader, as_of: dt.date) -> Section:
     return s
 
 
-def _actions(programme, reader) -> Section:
+def _actions(scrutiny) -> Section:
     s = Section("actions", "Open actions", empty="No open actions.")
-    actions = list(report_queries.open_actions_for(reader, programme))
-    if actions:
+    if scrutiny.open_actions:
         s.tables.append(
             Table(
                 "Actions the committee asked for that are still open",
@@ -559,11 +561,22 @@ def _actions(programme, reader) -> Section:
                     [
                         a.description,
                         a.owner_name,
-                        ukdate(a.due_on),
+                        ukdate(a.due_on) + (" (overdue)" if getattr(a, "overdue", False) else ""),
                         a.get_status_display(),
                         a.update or "",
                     ]
-                    for a in actions
+                    for a in scrutiny.open_actions
+                ],
+            )
+        )
+    if scrutiny.upcoming:
+        s.tables.append(
+            Table(
+                "Coming to the committee (work programme)",
+                ["Item", "Planned for", "Status"],
+                [
+                    [w.title, f"{w.planned_for:%B %Y}", w.get_status_display()]
+                    for w in scrutiny.upcoming
                 ],
             )
         )
@@ -610,6 +623,7 @@ def public_participants(activities) -> dict[int, int | None]:
 
 def committee_update(programme, *, user=None, as_of: dt.date, public: bool = False) -> Document:
     reader = report_queries.reader_for(programme, user)
+    scrutiny = scrutiny_queries.programme_scrutiny(programme, reader, today=as_of)
     rows = programme_queries.milestone_rows(programme, today=as_of)
     open_risks = [r for r in programme_queries.risks_for(programme) if r.status != CLOSED_RISK]
     reach = engagement_queries.programme_reach(programme)
@@ -625,8 +639,8 @@ def committee_update(programme, *, user=None, as_of: dt.date, public: bool = Fal
         _you_said(programme, public=public, user=user),
         _procurement(programme, reader, public=public),
         _performance(programme, reader, as_of),
-        _decisions(programme, reader, as_of),
-        _actions(programme, reader),
+        _decisions(programme, reader, as_of, scrutiny),
+        _actions(scrutiny),
     ]
     return Document(
         kind="committee_update",

@@ -14,7 +14,7 @@ from tendercare.programmes import queries as programme_queries
 from tendercare.programmes.models import Programme
 
 from . import queries, rules
-from .models import CommitteeDecision, Report
+from .models import Report
 
 
 @dataclass(frozen=True)
@@ -75,27 +75,6 @@ def reports_of(user, programme: Programme) -> QuerySet[Report]:
 
 def published_report(pk: int) -> Report | None:
     return queries.published_reports().filter(pk=pk).first()
-
-
-def committee_decisions_for(user, programme: Programme, *, as_of=None):
-    """Decisions of committees this person may see, on agenda items about the programme."""
-    decisions = CommitteeDecision.objects.filter(
-        item__programme=programme,
-        item__meeting__committee__in=queries.committees_visible_to(user),
-    ).select_related("item__meeting__committee")
-    if as_of is not None:
-        decisions = decisions.filter(decided_on__lte=as_of)
-    return decisions.order_by("decided_on", "pk")
-
-
-def open_actions_for(user, programme: Programme):
-    return (
-        queries.actions_visible_to(user)
-        .filter(programme=programme)
-        .exclude(status__in=["done", "dropped"])
-        .select_related("committee")
-        .order_by("due_on", "pk")
-    )
 
 
 def may_publish(user, programme: Programme) -> bool:
