@@ -109,7 +109,6 @@ def committee_detail(request, pk: int):
             request,
             committee,
             members=queries.members_of(committee),
-            today=timezone.localdate(),
             upcoming=upcoming,
             past=past,
             actions=queries.action_log(request.user, committee=committee),
