@@ -95,7 +95,7 @@ def _refuse_if_accepted(statement: Statement) -> None:
 
 def _locked(statement: Statement) -> Statement:
     """The statement re-read under a row lock, so two transitions cannot cross."""
-    return Statement.objects.select_for_update().select_related("contract").get(pk=statement.pk)
+    return Statement.objects.select_for_update().get(pk=statement.pk)
 
 
 def _require_manager(by, contract: Contract, what: str) -> None:

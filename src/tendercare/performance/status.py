@@ -228,7 +228,8 @@ def provider_status_open(
             decided_by=by if getattr(by, "is_authenticated", False) else None,
         )
         auditor.created(row, summary=f"{provider}: {row.get_status_display()} in {zone}")
-        _check_one_prime(zone, since)
+        if status == Status.PRIME:
+            _check_one_prime(zone, since)
     return row
 
 
@@ -545,7 +546,8 @@ def recommendation_decide(
                 by=by,
                 auditor=auditor,
             )
-            _check_one_prime(zone, on)
+            if locked.recommended == Status.PRIME:
+                _check_one_prime(zone, on)
         before = snapshot(locked)
         locked.state = (
             StatusRecommendation.State.APPROVED if approve else StatusRecommendation.State.REJECTED
