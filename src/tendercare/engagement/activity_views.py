@@ -261,22 +261,37 @@ def survey_template(request):
     return response
 
 
+# Short names for the chart's labels (the table beside it has the full Census names).
+SHORT_LABELS = {
+    "asian": "Asian",
+    "black": "Black",
+    "mixed": "Mixed",
+    "white": "White",
+    "other": "Other",
+    "disabled": "Disabled",
+    "not_disabled": "Not disabled",
+    "carer": "Carer",
+    "not_carer": "Not a carer",
+}
+
+
 def _reach_chart(dimension) -> object | None:
     groups = [r for r in dimension.groups if r.population_share is not None]
     if not groups or dimension.said == 0:
         return None
     bars = []
     for r in groups:
+        label = SHORT_LABELS.get(r.group, r.label)
         bars.append(
             Bar(
-                f"{r.label}: residents",
+                f"{label}: residents",
                 float(r.population_share * 100),
                 whole_percent(r.population_share),
             )
         )
         bars.append(
             Bar(
-                f"{r.label}: taking part",
+                f"{label}: taking part",
                 float(r.participant_share * 100),
                 whole_percent(r.participant_share),
             )
@@ -289,7 +304,7 @@ def _reach_chart(dimension) -> object | None:
             f"For each group by {dimension.label.lower()}, two bars: its share of the residents "
             "of the areas served and its share of the participants who said."
         ),
-        label_width=330,
+        label_width=260,
         width=720,
     )
 

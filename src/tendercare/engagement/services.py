@@ -19,6 +19,7 @@ from django.db import transaction
 from tendercare.core.audit import Auditor, snapshot
 from tendercare.core.errors import DomainError, NotAllowed
 from tendercare.core.imports import (
+    MAX_BYTES,
     CellError,
     Columns,
     ImportResult,
@@ -368,7 +369,8 @@ def survey_import(
     becomes feedback items. Only counts and feedback are kept, never a postcode. The same file
     (by sha256) imported again into the same activity changes nothing."""
     _require_manage(by, activity)
-    data = file.read() if hasattr(file, "read") else bytes(file)
+    # Read no more than the import framework accepts: a larger file is refused as too large.
+    data = file.read(MAX_BYTES + 1) if hasattr(file, "read") else bytes(file)
     if isinstance(data, str):
         data = data.encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
