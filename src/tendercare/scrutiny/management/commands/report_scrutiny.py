@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from tendercare.scrutiny import pdf, report, report_queries, report_services
 
@@ -39,7 +40,12 @@ class Command(BaseCommand):
             day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
         except ValueError as e:
             raise CommandError(f"--as-of {as_of!r} is not a date: use YYYY-MM-DD") from e
-        programme = report_queries.programme_by_ref(ref)
+        try:
+            programme = report_queries.programme_by_ref(ref)
+        except DatabaseError as e:
+            raise CommandError(
+                f"Cannot read the database ({e}): has `tendercare migrate` run?"
+            ) from e
         if programme is None:
             raise CommandError(f"No programme has the reference {ref!r}")
         kind = "engagement_briefing" if briefing else "committee_update"
