@@ -165,3 +165,20 @@ def test_the_draft_row_of_a_report_reads_live(client, commissioner, full_program
     response = client.get(f"/scrutiny/reports/{draft.pk}/")
     assert response.status_code == 302
     assert client.get(f"/scrutiny/reports/{draft.pk}/pdf/").status_code == 404
+
+
+def test_publishing_for_a_committee(client, commissioner, other_commissioner, full_programme):
+    from tendercare.scrutiny.models import Committee
+
+    ours = Committee.objects.get()
+    theirs = Committee.objects.create(owner=other_commissioner.organisation, name="Kent HOSC")
+    client.force_login(commissioner)
+    assert ours.name in client.get(_draft_url(full_programme)).content.decode()
+    response = client.post(
+        _draft_url(full_programme) + "publish/", {"as_of": "2026-06-30", "committee": theirs.pk}
+    )
+    assert response.status_code == 302 and not Report.objects.exists()
+    client.post(
+        _draft_url(full_programme) + "publish/", {"as_of": "2026-06-30", "committee": ours.pk}
+    )
+    assert Report.objects.get().committee == ours

@@ -77,6 +77,17 @@ def published_report(pk: int) -> Report | None:
     return queries.published_reports().filter(pk=pk).first()
 
 
+def committees_for_publishing(user):
+    return queries.committees_visible_to(user).order_by("name")
+
+
+def committee_for_publishing(user, pk) -> object | None:
+    try:
+        return committees_for_publishing(user).filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        return None
+
+
 def may_publish(user, programme: Programme) -> bool:
     return bool(rules.may_manage_scrutiny(user) and programme_queries.can_edit(user, programme))
 

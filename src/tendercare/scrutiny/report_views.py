@@ -67,6 +67,7 @@ def report_draft(request, pk: int, kind: str):
             "doc": doc,
             "body": Markup(report_services.render_body(doc)),  # noqa: S704 - our template
             "may_publish": report_queries.may_publish(request.user, programme),
+            "committees": list(report_queries.committees_for_publishing(request.user)),
         },
     )
 
@@ -95,9 +96,15 @@ def report_publish(request, pk: int, kind: str):
     if error:
         messages.error(request, error)
         return redirect("scrutiny:report_draft", pk=pk, kind=kind)
+    committee = None
+    if request.POST.get("committee"):
+        committee = report_queries.committee_for_publishing(request.user, request.POST["committee"])
+        if committee is None:
+            messages.error(request, "Choose a committee from the list")
+            return redirect("scrutiny:report_draft", pk=pk, kind=kind)
     try:
         published = report_services.report_publish(
-            programme=programme, kind=kind, as_of=as_of, by=request.user
+            programme=programme, kind=kind, as_of=as_of, by=request.user, committee=committee
         )
     except DomainError as e:
         messages.error(request, e.message)
