@@ -21,10 +21,12 @@ from tendercare.organisations import services as org_services
 from tendercare.organisations.models import Organisation
 
 from . import people
+from .engagement import build as engagement_build
 from .monitoring import build as monitoring_build
 from .plan import programmes_build
 from .pricing import build as pricing_build
 from .procurements import procurements_build
+from .scrutiny import build as scrutiny_build
 
 DEMO_LADS = ["E06000035", "E07000108"]  # Medway and Dover (Dover has all four rurality bands)
 SEED = 2026
@@ -49,6 +51,8 @@ class DemoSummary:
     geography: str = ""
     pricing: object = None
     monitoring: object = None
+    engagement: object = None
+    scrutiny: object = None
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -357,4 +361,9 @@ def build(*, as_of: dt.date, with_geography: bool = True, progress=None) -> Demo
     summary.monitoring = monitoring_build(
         as_of=as_of, medway=medway, with_geography=with_geography, progress=step
     )
+
+    step("Engagement for both programmes: activities, reach, feedback, you said we did")
+    summary.engagement = engagement_build(as_of=as_of, medway=medway, icb=icb, rng=rng)
+    step("Health scrutiny: a committee, three meetings, decisions, actions, a report")
+    summary.scrutiny = scrutiny_build(as_of=as_of, medway=medway, icb=icb)
     return summary

@@ -22,6 +22,7 @@ def programmes_build(*, as_of: dt.date, medway, icb, contracts, rng) -> int:
     community = programme_services.programme_create(
         owner=icb,
         name="Community services re-procurement",
+        ref="KMICB-COMMUNITY-2026",
         summary="Re-procure adult community health services for Medway and Swale in lots by "
         "service line, with a dialogue stage to shape neighbourhood teams with providers.",
         status=ProgrammeStatus.ACTIVE,
@@ -139,6 +140,7 @@ def programmes_build(*, as_of: dt.date, medway, icb, contracts, rng) -> int:
     home = programme_services.programme_create(
         owner=medway,
         name="Home care from November 2026",
+        ref="MED-HOMECARE-2026",
         summary="Re-commission Medway's home care by zone, each zone with a prime provider and "
         "supplementary providers, with rurality-banded rates and paid travel time.",
         status=ProgrammeStatus.ACTIVE,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from tendercare.organisations.models import Organisation
 from tendercare.organisations.queries import organisation_family
 
 from . import rules
@@ -249,14 +250,31 @@ def work_programme_upcoming(user, *, committee: Committee | None = None, today=N
     return items.order_by("planned_for", "pk")
 
 
-def programmes_for_linking(user, committee: Committee):
-    """Programmes an agenda item, action or work programme item may be linked to: those the
-    person may see that the committee owner's family commissions."""
+def programmes_scrutinised_by(committee: Committee):
+    """Programmes a committee may scrutinise: those its owner's family commissions, and those
+    of any other body (an ICB, an NHS trust) that serve its owner's area (Programme.places
+    holds the owner's ONS code): a council's health scrutiny committee scrutinises the NHS."""
+    from tendercare.programmes.models import Programme
+
+    family = organisation_family(committee.owner)
+    codes = [
+        code
+        for code in Organisation.objects.filter(pk__in=family).values_list("ons_code", flat=True)
+        if code
+    ]
     return (
-        programmes_visible_to(user)
-        .filter(owner_id__in=organisation_family(committee.owner))
+        Programme.objects.filter(Q(owner_id__in=family) | Q(places__code__in=codes))
+        .distinct()
         .order_by("name")
     )
+
+
+def programmes_for_linking(user, committee: Committee):
+    """Programmes an agenda item, action or work programme item may be linked to: the ones the
+    committee scrutinises, when the person may see the committee."""
+    if not committees_visible_to(user).filter(pk=committee.pk).exists():
+        return programmes_scrutinised_by(committee).none()
+    return programmes_scrutinised_by(committee)
 
 
 @dataclass(frozen=True)
@@ -281,20 +299,44 @@ class ProgrammeScrutiny:
 
 def programme_scrutiny(programme, user, *, today=None) -> ProgrammeScrutiny:
     """Agenda items, decisions, open actions and planned work programme items about a
-    programme, from the committees `user` may see (empty lists when they may see none, or may
-    not see the programme). Used by the scrutiny report; see ProgrammeScrutiny for the shape."""
-    if programme is None or not programmes_visible_to(user).filter(pk=programme.pk).exists():
+    programme. From the committees `user` may see and, when `user` may see the programme (or is
+    None: the public report), from every published committee that took it up: a committee's
+    decisions are a public record, and an ICB's report must say what the council's committee
+    asked of it. See ProgrammeScrutiny for the shape."""
+    if programme is None:
         return ProgrammeScrutiny([], [], [], [])
+    committee_ids = set(committees_visible_to(user).values_list("pk", flat=True))
+    if user is None or programmes_visible_to(user).filter(pk=programme.pk).exists():
+        committee_ids |= set(Committee.objects.filter(published=True).values_list("pk", flat=True))
     items = list(
-        agenda_items_visible_to(user)
-        .filter(programme=programme)
+        AgendaItem.objects.filter(meeting__committee_id__in=committee_ids, programme=programme)
+        .select_related("meeting", "meeting__committee", "programme")
         .order_by("meeting__starts_at", "number")
     )
     decisions = list(
-        decisions_visible_to(user)
-        .filter(item__programme=programme)
+        CommitteeDecision.objects.filter(item__in=[i.pk for i in items])
+        .select_related("item", "item__meeting", "item__meeting__committee", "item__programme")
         .order_by("decided_on", "item__meeting__starts_at", "item__number", "pk")
     )
-    actions = list(open_actions(user, programme=programme, today=today))
-    upcoming = list(work_programme_upcoming(user, today=today).filter(programme=programme))
+    actions = list(
+        _with_overdue(
+            Action.objects.filter(
+                committee_id__in=committee_ids,
+                programme=programme,
+                status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS],
+            ),
+            today,
+        ).order_by("due_on", "pk")
+    )
+    today = today or dt.date.today()
+    upcoming = list(
+        WorkProgrammeItem.objects.filter(
+            committee_id__in=committee_ids,
+            programme=programme,
+            status__in=[WorkProgrammeItem.Status.PLANNED, WorkProgrammeItem.Status.SCHEDULED],
+            planned_for__gte=today.replace(day=1),
+        )
+        .select_related("committee", "programme", "meeting")
+        .order_by("planned_for", "pk")
+    )
     return ProgrammeScrutiny(items, decisions, actions, upcoming)

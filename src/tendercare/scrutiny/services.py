@@ -23,7 +23,6 @@ from tendercare.core.errors import DomainError, NotAllowed
 from tendercare.organisations.models import Organisation
 from tendercare.organisations.queries import organisation_family
 from tendercare.programmes.models import Programme
-from tendercare.programmes.queries import programmes_visible_to
 
 from . import rules
 from .models import (
@@ -36,6 +35,7 @@ from .models import (
     Member,
     WorkProgrammeItem,
 )
+from .queries import programmes_scrutinised_by
 
 OPEN_ACTION_STATUSES = (Action.Status.OPEN, Action.Status.IN_PROGRESS)
 
@@ -65,14 +65,14 @@ def _choice(value: str, choices, what: str) -> str:
 
 
 def _programme(programme: Programme | None, by, committee: Committee) -> Programme | None:
-    """A linked programme must be one the person may see, and of the committee's family: a
-    committee scrutinises its own area's commissioning."""
+    """A linked programme must be one the committee scrutinises: commissioned by its owner's
+    family, or serving its owner's area (queries.programmes_scrutinised_by)."""
     if programme is None:
         return None
-    if by is not None and not programmes_visible_to(by).filter(pk=programme.pk).exists():
-        raise DomainError("Choose a programme you can see")
-    if programme.owner_id not in organisation_family(committee.owner):
-        raise DomainError(f"{programme} is not commissioned by {committee.owner}")
+    if not programmes_scrutinised_by(committee).filter(pk=programme.pk).exists():
+        raise DomainError(
+            f"{programme} is neither commissioned by {committee.owner} nor serves its area"
+        )
     return programme
 
 

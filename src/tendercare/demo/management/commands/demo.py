@@ -69,6 +69,14 @@ class Command(BaseCommand):
                 f"{watched.statements} statements; recommended status changes: "
                 f"{'; '.join(watched.recommendations) or 'none'}."
             )
+            engaged, scrutiny = summary.engagement, summary.scrutiny
+            console.print(
+                f"Engagement: {engaged.activities} activities, {engaged.participants} people "
+                f"taking part, {engaged.feedback} feedback items, {engaged.changes} "
+                f"'you said, we did' changes. Scrutiny: {scrutiny.meetings} meetings, "
+                f"{scrutiny.decisions} decisions, {scrutiny.actions} actions, "
+                f"{scrutiny.reports} published report (public pages at /public/)."
+            )
         table = Table(title=f"Demo sign-in accounts (password for all: {people.DEMO_PASSWORD})")
         for column in ("Username", "Role", "Organisation"):
             table.add_column(column)
