@@ -520,15 +520,6 @@ def test_another_councils_zone_is_not_found(db, client, world):
     assert client.get(url).status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "a provider reads the history of another provider's status in a zone they share: "
-        "apps.py registers ProviderStatus history with queries.statuses_visible_to, which for "
-        "a provider returns every status in its zones, while the overview shows a provider "
-        "only its own status"
-    ),
-)
 def test_a_provider_sharing_a_zone_does_not_read_the_others_status(db, client, world):
     from tendercare.core.history import history_url
     from tendercare.performance.models import ProviderStatus

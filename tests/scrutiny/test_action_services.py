@@ -95,7 +95,7 @@ def test_action_checks(committee, other_meeting, other_programme, commissioner, 
         services.action_add(
             committee=committee, item=other_item, description="x", owner_name="y", due_on=TODAY
         )
-    with pytest.raises(DomainError, match="Choose a programme you can see"):
+    with pytest.raises(DomainError, match="nor serves its area"):
         services.action_add(
             committee=committee,
             programme=other_programme,

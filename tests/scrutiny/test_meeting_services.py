@@ -59,15 +59,37 @@ def test_agenda_items_are_numbered_in_order(held_meeting, item, commissioner):
         services.agenda_item_update(item=tenth, title="AOB", number=0)
 
 
-def test_agenda_item_programme_must_be_visible_and_of_the_family(
+def test_agenda_item_programme_must_be_one_the_committee_scrutinises(
     held_meeting, other_programme, programme, commissioner, council
 ):
-    with pytest.raises(DomainError, match="Choose a programme you can see"):
+    with pytest.raises(DomainError, match="neither commissioned by .* nor serves its area"):
         services.agenda_item_add(
             meeting=held_meeting, title="Kent", programme=other_programme, by=commissioner
         )
-    with pytest.raises(DomainError, match="is not commissioned by"):
+    with pytest.raises(DomainError, match="nor serves its area"):
         services.agenda_item_add(meeting=held_meeting, title="Kent", programme=other_programme)
+    item = services.agenda_item_add(
+        meeting=held_meeting, title="Ours", programme=programme, by=commissioner
+    )
+    assert item.programme == programme
+
+
+def test_a_committee_scrutinises_an_nhs_programme_serving_its_area(
+    held_meeting, other_programme, commissioner, council
+):
+    """A council's health scrutiny committee takes up another body's programme (an ICB's)
+    once that programme serves the council's area."""
+    from tendercare.geography.models import Place
+
+    council.ons_code = "E06000035"
+    council.save()
+    other_programme.places.set([Place.objects.create(code="E06000035", name="Medway")])
+    item = services.agenda_item_add(
+        meeting=held_meeting, title="ICB proposals", programme=other_programme, by=commissioner
+    )
+    assert item.programme == other_programme
+    scrutiny = queries.programme_scrutiny(other_programme, None)
+    assert [i.pk for i in scrutiny.agenda_items] == [item.pk]
 
 
 def test_no_items_on_a_cancelled_meeting(next_meeting, commissioner):

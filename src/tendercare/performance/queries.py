@@ -89,9 +89,12 @@ def statements_visible_to(user) -> QuerySet[Statement]:
 
 
 def statuses_visible_to(user) -> QuerySet[ProviderStatus]:
-    return ProviderStatus.objects.filter(zone__in=zones_visible_to(user)).select_related(
-        "zone", "provider"
-    )
+    """Staff see every status in their family's zones; a provider sees only its own rows (not
+    another provider's status or the reason given for it, even in a zone they share)."""
+    statuses = ProviderStatus.objects.filter(zone__in=zones_visible_to(user))
+    if is_provider_user(user):
+        statuses = statuses.filter(provider_id=user.organisation_id)
+    return statuses.select_related("zone", "provider")
 
 
 def recommendations_visible_to(user) -> QuerySet[StatusRecommendation]:
