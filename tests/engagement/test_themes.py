@@ -1,6 +1,6 @@
 """Suggested themes from keywords (engagement/themes.py): hand examples and properties."""
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tendercare.engagement.themes import (
@@ -104,6 +104,9 @@ def test_no_keywords_no_suggestion():
 
 # --- properties ---------------------------------------------------------------------------
 
+# Others' tests run on the same machine at the same time: judge the rules, not the clock.
+patient = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
 PHRASE = st.lists(WORD, min_size=1, max_size=3).map(" ".join)
 TEXT = st.lists(
@@ -115,6 +118,7 @@ THEMES = st.lists(
 ).map(lambda ts: [ThemeKeywords(i, n, tuple(k)) for i, (n, k) in enumerate(ts)])
 
 
+@patient
 @given(TEXT, THEMES)
 def test_every_match_is_in_the_text_as_whole_words(text, themes):
     stems = [stem(w) for w in words(text)]
@@ -131,6 +135,7 @@ def test_every_match_is_in_the_text_as_whole_words(text, themes):
             assert len(hits) == m.times >= 1
 
 
+@patient
 @given(TEXT, THEMES)
 def test_ranked_best_first(text, themes):
     found = suggest(text, themes)
@@ -139,6 +144,7 @@ def test_ranked_best_first(text, themes):
     assert len({s.key for s in found}) == len(found)
 
 
+@patient
 @given(TEXT, THEMES)
 def test_case_does_not_matter(text, themes):
     def summary(found):
@@ -147,6 +153,7 @@ def test_case_does_not_matter(text, themes):
     assert summary(suggest(text.upper(), themes)) == summary(suggest(text, themes))
 
 
+@patient
 @given(TEXT, TEXT, PHRASE, THEMES)
 def test_a_text_that_says_a_keyword_gets_its_theme(before, after, keyword, themes):
     target = ThemeKeywords("target", "Target", (keyword,))
@@ -154,6 +161,7 @@ def test_a_text_that_says_a_keyword_gets_its_theme(before, after, keyword, theme
     assert "target" in [s.key for s in suggest(text, [*themes, target])]
 
 
+@patient
 @given(TEXT, PHRASE)
 def test_a_plural_in_the_text_still_finds_a_singular_keyword(text, keyword):
     last = keyword.split()[-1]
@@ -163,6 +171,7 @@ def test_a_plural_in_the_text_still_finds_a_singular_keyword(text, keyword):
         assert suggest(f"{text} {plural}", [target])
 
 
+@patient
 @given(TEXT, THEMES)
 def test_more_text_never_loses_a_suggestion(text, themes):
     before = {s.key for s in suggest(text, themes)}

@@ -288,6 +288,7 @@ def change_update(
     decision=None,
     by=None,
 ) -> Change:
+    """Replace what the change says and links to (the feedback given is the whole list)."""
     programme = change.programme
     _require_manage(by, programme, "this programme's engagement")
     fields, items = _change_fields(

@@ -111,15 +111,20 @@ def feedback_list(request):
     )
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     usable = _Usable(user)
-    rows = [
-        {
-            "item": item,
-            "themes": list(item.themes.all()),
-            "suggestions": [] if item.themes_confirmed_at else usable.suggestions(item),
-            "can_manage": queries.can_manage(user, item.activity),
-        }
-        for item in page.object_list
-    ]
+    manages: dict[int, bool] = {}  # by owner: one family lookup each, not one a row
+    rows = []
+    for item in page.object_list:
+        owner_id = item.activity.owner_id
+        if owner_id not in manages:
+            manages[owner_id] = queries.can_manage(user, item.activity)
+        rows.append(
+            {
+                "item": item,
+                "themes": list(item.themes.all()),
+                "suggestions": [] if item.themes_confirmed_at else usable.suggestions(item),
+                "can_manage": manages[owner_id],
+            }
+        )
     return render(
         request,
         "engagement/feedback_list.html",
