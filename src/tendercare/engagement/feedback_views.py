@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tendercare.core import history
+from tendercare.core.errors import DomainError
 from tendercare.core.forms import run_service
 from tendercare.programmes import queries as programme_queries
 
@@ -447,12 +448,15 @@ def change_publish(request, pk: int):
     _see(request)
     change = get_object_or_404(queries.changes_visible_to(request.user), pk=pk)
     _manage(request, change.programme, "this programme's engagement")
-    if request.POST.get("action") == "unpublish":
+    action = request.POST.get("action")
+    if action == "unpublish":
         services.change_unpublish(change=change, by=request.user)
         messages.success(request, "Change withdrawn from the public pages")
-    else:
+    elif action == "publish":
         services.change_publish(change=change, by=request.user)
         messages.success(request, "Change published on the public pages")
+    else:
+        raise DomainError("Choose to publish the change or to withdraw it")
     return redirect(
         reverse("engagement:you-said-we-did", args=[change.programme_id]) + f"#change-{change.pk}"
     )
