@@ -55,6 +55,15 @@ class ProviderStatus(models.Model):
 
     class Meta:
         ordering = ["zone", "provider", "-since"]
+        constraints = [
+            # A zone has one prime provider at a time (status.py keeps to it; this is the
+            # database's backstop).
+            models.UniqueConstraint(
+                fields=["zone"],
+                condition=models.Q(status="prime", until__isnull=True),
+                name="one_open_prime_per_zone",
+            )
+        ]
 
     def __str__(self):
         return f"{self.provider} {self.get_status_display()} in {self.zone} from {self.since}"
@@ -69,6 +78,7 @@ class VisitImport(models.Model):
         DONE = "done", "Stored"
         UNCHANGED = "unchanged", "Already stored: nothing changed"
         FAILED = "failed", "Refused"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="visit_imports")
     filename = models.CharField(max_length=255)

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tendercare.core.errors import DomainError
 from tendercare.core.forms import run_service
 from tendercare.core.history import history_url
 from tendercare.organisations.rules import is_provider_user
@@ -176,15 +177,13 @@ def statement_reissue(request, pk):
     statement = _statement_or_404(user, pk)
     if not statements.may_manage(user, statement.contract):
         raise Http404
-    form = IssueForm(contracts=[statement.contract])
-    issued = run_service(
-        form,
-        lambda: statements.statement_issue(
+    try:
+        issued = statements.statement_issue(
             contract=statement.contract, month=statement.month, by=user
-        ),
-    )
-    if issued is None:
-        messages.error(request, " ".join(form.non_field_errors()))
+        )
+    except DomainError as exc:
+        # The button is hidden while a dispute is open; a direct post gets the reason.
+        messages.error(request, exc.message)
     else:
         messages.success(request, f"Statement for {issued.month:%B %Y} issued again")
     return redirect("performance:statement", pk=statement.pk)
