@@ -8,6 +8,7 @@ import pytest
 from tendercare.contracts.models import Contract, ContractCommissioner, ServiceLine
 from tendercare.engagement import services as engagement_services
 from tendercare.engagement.models import Change, FeedbackItem, Theme
+from tendercare.performance.kpi_engine import builtin_kpis_ensure
 from tendercare.performance.models import KpiDefinition, KpiResult
 from tendercare.procurement.models import Procurement
 from tendercare.programmes import services as programme_services
@@ -164,6 +165,7 @@ def full_programme(db, council, commissioner, provider_org):
     )
     ContractCommissioner.objects.create(contract=contract, organisation=council)
     p.contracts.add(contract)
+    builtin_kpis_ensure()  # a transactional test before this one may have emptied them
     kpi = KpiDefinition.objects.order_by("code").first()
     KpiResult.objects.create(
         kpi=kpi,

@@ -36,7 +36,7 @@ def assert_tagged(content: bytes, title: str):
 
 
 @pytest.mark.parametrize("fixture", ["empty_programme", "full_programme"])
-def test_the_committee_update_pdf_is_tagged(request, fixture):
+def test_the_committee_update_pdf_is_tagged(db, request, fixture):
     programme = request.getfixturevalue(fixture)
     doc = report.committee_update(programme, as_of=AS_OF)
     content = pdf.render_pdf(doc, report_services.render_body(doc))
