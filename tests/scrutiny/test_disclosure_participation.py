@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tendercare.scrutiny import report
+from tendercare.scrutiny import disclosure, report_engagement
 
 GROUPS = ["a", "b", "c", "not_provided"]
 
@@ -52,7 +52,7 @@ def test_participation_never_shows_a_small_count(spec, public):
         rows=[SimpleNamespace(group=g, participants=n) for g, n in by_group.items()],
     )
     reach = SimpleNamespace(participants=total, dimensions=[dimension])
-    part = report._protect(reach, activities, public=public)
+    part = report_engagement.protect_participation(reach, activities, public=public)
 
     shown = [part.total, *part.channels.values(), *part.by_activity.values()]
     shown += [v for _, counts in part.dimensions for v in counts.values()]
@@ -63,7 +63,7 @@ def test_participation_never_shows_a_small_count(spec, public):
         assert value is None or value == 0 or value >= 5
     # The shared total: shown everywhere or nowhere.
     if total:
-        line = report.disclosure.protect_counts(
+        line = disclosure.protect_counts(
             {r.group: r.participants for r in dimension.rows},
             total_shown=True,
             hide_total=part.total is None,

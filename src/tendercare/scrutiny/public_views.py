@@ -1,6 +1,6 @@
 """Public pages, without sign-in: engagement activities (open and past), "you said, we did"
 and published reports. Only what is published is reachable; everything else is 404. Counts
-of people pass disclosure control (report.public_participants)."""
+of people pass disclosure control (report_engagement.public_participants)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from tendercare.engagement import queries as engagement_queries
 
-from . import report, report_queries
+from . import report_engagement, report_queries
 from .disclosure import shown
 from .report_views import pdf_response
 
@@ -37,7 +37,7 @@ def index(request):
 def activities(request):
     today = dt.date.today()
     found = list(report_queries.public_activities().order_by("-starts_on", "title"))
-    counts = report.public_participants(found)
+    counts = report_engagement.public_participants(found)
     rows = [(a, shown(counts.get(a.pk))) for a in found]
     return render(
         request,
@@ -54,7 +54,7 @@ def activity(request, pk: int):
     found = report_queries.public_activity(pk)
     if found is None:
         raise Http404("No such activity")
-    counts = report.public_participants([found])
+    counts = report_engagement.public_participants([found])
     return render(
         request,
         "public/activity.html",

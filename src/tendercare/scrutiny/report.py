@@ -11,69 +11,29 @@ activities.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from decimal import Decimal
 
 from markupsafe import Markup
 
-from tendercare.core import charts
-from tendercare.core.formats import percent, ukdate
+from tendercare.core.formats import ukdate
 from tendercare.engagement import queries as engagement_queries
-from tendercare.engagement import reach as reach_rules
-from tendercare.engagement.groups import NOT_PROVIDED
 from tendercare.performance import kpis
 from tendercare.performance import queries as performance_queries
 from tendercare.procurement import queries as procurement_queries
 from tendercare.programmes import queries as programme_queries
 from tendercare.programmes import schedule
 
-from . import disclosure, report_queries
 from . import queries as scrutiny_queries
-from .disclosure import shown
+from . import report_queries
+from .report_engagement import (
+    activities_section,
+    protect_participation,
+    reach_section,
+    themes_section,
+    you_said_section,
+)
+from .report_parts import Document, Section, Table
 
 CLOSED_RISK = "closed"
-
-
-@dataclass
-class Table:
-    caption: str
-    head: list[str]
-    rows: list[list[str]]
-    numeric: set[int] = field(default_factory=set)  # right-aligned columns
-    row_headers: bool = True  # the first cell of each row is its header
-
-
-@dataclass
-class Section:
-    id: str
-    title: str
-    paragraphs: list[str] = field(default_factory=list)
-    facts: list[tuple[str, str]] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
-    chart: Markup | None = None
-    chart_summary: str = ""
-    items: list[str] = field(default_factory=list)
-    empty: str = ""  # said instead of the content when there is nothing to show
-
-    @property
-    def has_content(self) -> bool:
-        return bool(self.paragraphs or self.facts or self.tables or self.chart or self.items)
-
-
-@dataclass
-class Document:
-    kind: str  # Report.Kind value
-    title: str
-    programme: object
-    as_of: dt.date
-    public: bool
-    sections: list[Section]
-    suppressed: int = 0  # how many counts disclosure control withheld
-
-    @property
-    def contents(self) -> list[tuple[str, str]]:
-        return [(s.id, s.title) for s in self.sections]
-
 
 # ---------------------------------------------------------------------------------------------
 # Sections
@@ -188,230 +148,6 @@ def _risks(open_risks) -> Section:
                 for r in ranked
             ],
             numeric={1},
-        )
-    )
-    return s
-
-
-@dataclass
-class Participation:
-    """The programme's participation after disclosure control, computed once so that every
-    table showing the same total withholds it alike."""
-
-    total: int | None
-    activity_rows: list[list[str]]
-    channels: dict[str, int | None]
-    dimensions: list[tuple[object, dict[str, int | None]]]  # (DimensionReach, shown counts)
-    safe_shares: set[str]  # dimensions whose participant shares may be shown
-    suppressed: int
-    by_activity: dict[int, int | None] = field(default_factory=dict)  # listed activities
-
-
-def _protect(reach, activities, *, public: bool) -> Participation:
-    listed = [a for a in activities if a.published or not public]
-    unlisted = [a for a in activities if not (a.published or not public)]
-    channels = ["digital", "in_person"]
-    rows = [[a.participants if a.channel == c else 0 for c in channels] for a in listed]
-    if unlisted:
-        rows.append([sum(a.participants for a in unlisted if a.channel == c) for c in channels])
-    dims = [d for d in reach.dimensions if d.rows]
-
-    def tables(force: bool):
-        act = disclosure.protect_table(
-            rows or [[0, 0]],
-            row_totals=True,
-            column_totals=True,
-            also_hidden=[(len(rows or [[0, 0]]), 2)] if force else [],
-        )
-        lines = [
-            disclosure.protect_counts(
-                {r.group: r.participants for r in d.rows}, total_shown=True, hide_total=force
-            )
-            for d in dims
-        ]
-        return act, lines
-
-    act, lines = tables(False)
-    # The same total is in every table: withheld in one, it is withheld in all.
-    if reach.participants and (
-        act.grand_total is None or any(line.total is None for line in lines)
-    ):
-        act, lines = tables(True)
-    activity_rows = []
-    by_activity = {}
-    for i, a in enumerate(listed):
-        cell = act.cells[i][channels.index(a.channel)]
-        # The cell and its row total are the same number: shown only when both are.
-        value = cell if act.row_totals[i] is not None else None
-        by_activity[a.pk] = value
-        activity_rows.append(
-            [
-                a.title,
-                a.get_kind_display(),
-                a.get_channel_display(),
-                ukdate(a.starts_on) + (f" to {ukdate(a.ends_on)}" if a.ends_on else ""),
-                shown(value),
-            ]
-        )
-    if unlisted:
-        i = len(listed)
-        value = act.row_totals[i]
-        activity_rows.append(
-            [
-                f"{len(unlisted)} {'activity' if len(unlisted) == 1 else 'activities'} "
-                "not yet published",
-                "",
-                "",
-                "",
-                shown(value),
-            ]
-        )
-    safe = set()
-    for d, line in zip(dims, lines, strict=True):
-        # A share of those who said, with the total shown, reveals "not provided": shares are
-        # shown only when "not provided" and the total are.
-        if line.total is not None and line.counts.get(NOT_PROVIDED, 0) is not None:
-            safe.add(d.code)
-    return Participation(
-        total=act.grand_total if reach.participants else 0,
-        activity_rows=activity_rows,
-        channels={"digital": act.column_totals[0], "in_person": act.column_totals[1]},
-        dimensions=[(d, line.counts) for d, line in zip(dims, lines, strict=True)],
-        safe_shares=safe,
-        suppressed=act.suppressed + sum(line.suppressed for line in lines),
-        by_activity=by_activity,
-    )
-
-
-def _share(value) -> str:
-    return (
-        "" if value is None else percent(Decimal(value.numerator) / Decimal(value.denominator), 0)
-    )
-
-
-def _reach(part: Participation, reach) -> Section:
-    s = Section("reach", "Engagement reach", empty="No engagement has been recorded yet.")
-    if not reach.activity_count:
-        return s
-    s.facts = [
-        ("Activities", str(reach.activity_count)),
-        ("People taking part", shown(part.total)),
-        ("Online or digital", shown(part.channels["digital"])),
-        ("In person", shown(part.channels["in_person"])),
-    ]
-    age_bars = []
-    for d, counts in part.dimensions:
-        safe = d.code in part.safe_shares
-        rows = []
-        for r in d.rows:
-            count = counts.get(r.group)
-            rows.append(
-                [
-                    r.label,
-                    shown(count),
-                    _share(r.participant_share) if safe and count is not None else "",
-                    _share(r.population_share),
-                ]
-            )
-            if d.code == "age_band" and not r.not_provided:
-                age_bars.append(
-                    charts.Bar(
-                        r.label, count or 0, display=shown(count) if count is not None else "[c]"
-                    )
-                )
-        s.tables.append(
-            Table(
-                f"Participants by {d.label.lower()}",
-                ["Group", "Participants", "Share of those who said", "Share of residents"],
-                rows,
-                numeric={1, 2, 3},
-            )
-        )
-    counts_of = {d.code: counts for d, counts in part.dimensions}
-    sentences = [
-        _sentence(r)
-        for r in sorted(reach.rows, key=lambda r: (r.ratio or 0, r.dimension, r.group))
-        if r.under_represented
-        and r.dimension in part.safe_shares
-        and counts_of.get(r.dimension, {}).get(r.group) is not None
-    ]
-    s.items = sentences
-    if reach.rows and not sentences:
-        s.paragraphs.append(
-            "No group that can be shown is under-represented (a group is under-represented "
-            "when its share of participants is below 0.8 of its share of residents and it is "
-            "at least 5% of residents)."
-        )
-    if age_bars and part.total:
-        s.chart = charts.bar_chart(
-            age_bars,
-            chart_id="reach-age",
-            title="Participants by age",
-            description="Number of people taking part in each age group; [c] marks a count "
-            "withheld to protect people's identities.",
-        )
-        s.chart_summary = (
-            "The chart shows how many people in each age group took part; the same counts are "
-            "in the table of participants by age."
-        )
-    return s
-
-
-def _sentence(r) -> str:
-    return reach_rules.sentence(r)
-
-
-def _themes(programme) -> Section:
-    s = Section("themes", "What people told us: themes", empty="No feedback has been themed yet.")
-    counts = engagement_queries.theme_counts(programme)
-    if not counts:
-        return s
-    protected = disclosure.suppress_counts(dict(counts), total_shown=False)
-    s.tables.append(
-        Table(
-            "Feedback items by theme (an item may have more than one theme)",
-            ["Theme", "Feedback items"],
-            [[name, shown(protected[name])] for name, _ in counts],
-            numeric={1},
-        )
-    )
-    s.chart = charts.bar_chart(
-        [
-            charts.Bar(name, protected[name] or 0, display=shown(protected[name]))
-            for name, _ in counts
-        ],
-        chart_id="themes",
-        title="Feedback items by theme",
-        description="Number of feedback items tagged with each theme, most first.",
-    )
-    s.chart_summary = "The chart shows the same counts as the themes table, most first."
-    return s
-
-
-def _you_said(programme, *, public: bool, user) -> Section:
-    s = Section("you-said-we-did", "You said, we did", empty="No changes have been recorded yet.")
-    rows = engagement_queries.you_said_we_did(
-        programme, published_only=public, viewer=None if public else user
-    )
-    if not rows:
-        return s
-    s.tables.append(
-        Table(
-            "What people said and what changed",
-            ["You said", "We did", "Theme", "Feedback items", "Where the change is"],
-            [
-                [
-                    r.you_said,
-                    r.we_did,
-                    r.theme or "",
-                    shown(
-                        disclosure.suppress_counts({"n": r.feedback_count}, total_shown=False)["n"]
-                    ),
-                    "; ".join(f"{link.kind_label}: {link.label}" for link in r.links),
-                ]
-                for r in rows
-            ],
-            numeric={3},
         )
     )
     return s
@@ -583,40 +319,6 @@ def _actions(scrutiny) -> Section:
     return s
 
 
-def _activities(part: Participation) -> Section:
-    s = Section("activities", "Engagement activities", empty="No engagement activities yet.")
-    if part.activity_rows:
-        s.tables.append(
-            Table(
-                "Activities and how many took part",
-                ["Activity", "Kind", "How", "When", "People taking part"],
-                part.activity_rows,
-                numeric={4},
-            )
-        )
-    return s
-
-
-def public_participants(activities) -> dict[int, int | None]:
-    """Participants of each published activity as the public pages show them: through the
-    same protected table as the programme's published briefing, so that the two cannot be set
-    against each other; an activity outside any programme stands alone."""
-    out: dict[int, int | None] = {}
-    programmes = {a.programme_id: a.programme for a in activities if a.programme_id}
-    for programme in programmes.values():
-        reach = engagement_queries.programme_reach(programme)
-        everything = engagement_queries.activity_list(
-            report_queries.reader_for(programme), programme=programme
-        )
-        out.update(_protect(reach, everything, public=True).by_activity)
-    alone = [a for a in activities if not a.programme_id]
-    totals = engagement_queries.participant_totals(a.pk for a in alone)
-    for a in alone:
-        n = totals.get(a.pk, 0)
-        out[a.pk] = disclosure.suppress_counts({"n": n}, total_shown=False)["n"]
-    return out
-
-
 # ---------------------------------------------------------------------------------------------
 # The two documents
 
@@ -628,15 +330,15 @@ def committee_update(programme, *, user=None, as_of: dt.date, public: bool = Fal
     open_risks = [r for r in programme_queries.risks_for(programme) if r.status != CLOSED_RISK]
     reach = engagement_queries.programme_reach(programme)
     activities = engagement_queries.activity_list(reader, programme=programme)
-    part = _protect(reach, activities, public=public)
+    part = protect_participation(reach, activities, public=public)
     sections = [
         _purpose(programme),
         _progress(programme, rows, len(open_risks)),
         _milestones(programme, rows),
         _risks(open_risks),
-        _reach(part, reach),
-        _themes(programme),
-        _you_said(programme, public=public, user=user),
+        reach_section(part, reach),
+        themes_section(programme),
+        you_said_section(programme, public=public, user=user),
         _procurement(programme, reader, public=public),
         _performance(programme, reader, as_of),
         _decisions(programme, reader, as_of, scrutiny),
@@ -657,13 +359,13 @@ def engagement_briefing(programme, *, user=None, as_of: dt.date, public: bool = 
     reader = report_queries.reader_for(programme, user)
     reach = engagement_queries.programme_reach(programme)
     activities = engagement_queries.activity_list(reader, programme=programme)
-    part = _protect(reach, activities, public=public)
+    part = protect_participation(reach, activities, public=public)
     sections = [
         _purpose(programme),
-        _activities(part),
-        _reach(part, reach),
-        _themes(programme),
-        _you_said(programme, public=public, user=user),
+        activities_section(part),
+        reach_section(part, reach),
+        themes_section(programme),
+        you_said_section(programme, public=public, user=user),
     ]
     return Document(
         kind="engagement_briefing",
