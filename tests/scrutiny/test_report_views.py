@@ -126,11 +126,14 @@ def test_publishing_refuses_a_councillor_in_the_service(councillor, full_program
         )
 
 
-def test_the_report_list(client, councillor, full_programme):
+def test_the_report_list(client, councillor, provider_user, evaluator, full_programme):
     client.force_login(councillor)
     response = client.get("/scrutiny/reports/")
     assert response.status_code == 200
     assert full_programme.name in response.content.decode()
+    for user in (provider_user, evaluator):
+        client.force_login(user)
+        assert client.get("/scrutiny/reports/").status_code == 404
 
 
 def test_the_api_gives_the_draft_and_reports_in_scope(

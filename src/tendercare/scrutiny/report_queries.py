@@ -61,6 +61,10 @@ def programmes_for_reports(user) -> QuerySet[Programme]:
     return programme_queries.programmes_visible_to(user)
 
 
+def may_see_reports(user) -> bool:
+    return bool(rules.may_see_scrutiny(user))
+
+
 def programme_for_report(user, pk: int) -> Programme | None:
     return programmes_for_reports(user).filter(pk=pk).first()
 

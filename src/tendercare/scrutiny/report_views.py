@@ -44,6 +44,8 @@ def _as_of(value: str | None) -> tuple[dt.date, str]:
 @login_required
 @require_safe
 def report_list(request):
+    if not report_queries.may_see_reports(request.user):
+        raise Http404("Reports are for commissioning staff and councillors")
     programmes = report_queries.programmes_for_reports(request.user).order_by("name")
     rows = [
         (p, [r for r in report_queries.reports_of(request.user, p) if r.status == "published"])
