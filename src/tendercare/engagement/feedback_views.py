@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tendercare.core import history
 from tendercare.core.errors import DomainError
@@ -91,6 +91,7 @@ class _Usable:
 
 
 @login_required
+@require_safe
 def feedback_list(request):
     _see(request)
     user = request.user
@@ -305,6 +306,7 @@ def theme_edit(request, pk: int):
 
 
 @login_required
+@require_safe
 def you_said_we_did(request, pk: int):
     programme = _programme(request, pk)
     user = request.user
