@@ -77,7 +77,12 @@ def test_reach_counts_pass_disclosure_control(full_programme):
     assert counts["Not provided"] == "[c]"
     assert sum(1 for v in counts.values() if v == "[c]") >= 2
     # Shares of those who said would reveal "not provided": not shown.
-    assert all(row[2] == "" for row in age.rows)
+    assert {row[2] for row in age.rows} == {"[c]", ""}
+    text = _text(reach)
+    assert "Shares of those who said are withheld for age" in text
+    # Dimensions nobody gave are a sentence, not a table of zeros.
+    assert "Not recorded for anyone who took part: sex, ethnic group" in text
+    assert not any("by sex" in t.caption for t in reach.tables)
     assert reach.chart is not None
 
 

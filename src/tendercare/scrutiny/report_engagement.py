@@ -125,17 +125,30 @@ def reach_section(part: Participation, reach) -> Section:
         ("In person", shown(part.channels["in_person"])),
     ]
     age_bars = []
+    unrecorded, withheld_shares, notes = [], [], []
     for d, counts in part.dimensions:
+        if not d.said:
+            unrecorded.append(d.label.lower())
+            continue
         safe = d.code in part.safe_shares
+        if not safe:
+            withheld_shares.append(d.label.lower())
+        if d.note:
+            notes.append(f"{d.label}: {d.note}")
         rows = []
         for r in d.rows:
             count = counts.get(r.group)
+            participant_share = ""
+            if not r.not_provided:
+                participant_share = (
+                    "[c]" if not safe or count is None else _share(r.participant_share)
+                )
             rows.append(
                 [
                     r.label,
                     shown(count),
-                    _share(r.participant_share) if safe and count is not None else "",
-                    _share(r.population_share),
+                    participant_share,
+                    _share(r.population_share) or ("" if r.not_provided else "No figures"),
                 ]
             )
             if d.code == "age_band" and not r.not_provided:
@@ -152,6 +165,15 @@ def reach_section(part: Participation, reach) -> Section:
                 numeric={1, 2, 3},
             )
         )
+    if unrecorded:
+        s.paragraphs.append("Not recorded for anyone who took part: " + ", ".join(unrecorded) + ".")
+    if withheld_shares:
+        s.paragraphs.append(
+            "Shares of those who said are withheld for "
+            + ", ".join(withheld_shares)
+            + ": with the total shown, they would reveal a withheld count."
+        )
+    s.paragraphs.extend(notes)
     counts_of = {d.code: counts for d, counts in part.dimensions}
     sentences = [
         _sentence(r)
