@@ -73,3 +73,19 @@ def monitored_fixture(db, council, provider_org):
         other_contract=other_contract,
         community=community,
     )
+
+
+def stored_import(owner, import_id: int = 1):
+    """The VisitImport row behind files written straight into the store (kpi_store.write_store):
+    the store reads only the files of DONE imports."""
+    from tendercare.performance.models import VisitImport
+
+    return VisitImport.objects.get_or_create(
+        pk=import_id,
+        defaults={
+            "owner": owner,
+            "filename": "written by the test",
+            "sha256": "0" * 64,
+            "status": VisitImport.Status.DONE,
+        },
+    )[0]

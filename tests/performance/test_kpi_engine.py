@@ -12,7 +12,7 @@ from tendercare.core.models import AuditLog
 from tendercare.performance import kpi_engine
 from tendercare.performance.models import KpiDefinition, KpiResult
 
-from .kpi_setup import monitored_fixture, store_fixture  # noqa: F401 - fixtures
+from .kpi_setup import monitored_fixture, store_fixture, stored_import  # noqa: F401 - fixtures
 from .kpi_store import visit, write_store
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +50,7 @@ def test_builtin_definitions_are_loaded_by_the_migration(db):
 
 def test_results_are_written_with_contract_and_audited(monitored, store, commissioner):
     write_store(store, _rows(monitored), owner_id=monitored.council.pk)
+    stored_import(monitored.council)
     run = kpi_engine.compute_for_owner(owner=monitored.council, by=commissioner)
     missed = _result("missed", monitored.provider, monitored.zone, "2025-01")
     assert (missed.numerator, missed.denominator, missed.value) == (1, 2, Decimal("50.0000"))
@@ -65,6 +66,7 @@ def test_results_are_written_with_contract_and_audited(monitored, store, commiss
 
 def test_recompute_is_idempotent_and_replaces_only_the_months_asked(monitored, store):
     write_store(store, _rows(monitored), owner_id=monitored.council.pk)
+    stored_import(monitored.council)
     kpi_engine.compute_for_owner(owner=monitored.council)
     first = KpiResult.objects.count()
     kpi_engine.compute_for_owner(owner=monitored.council)
@@ -81,12 +83,14 @@ def test_travel_uses_the_band_minutes_given(monitored, store):
         visit("a", "2025-01-06 08:00", 60, "2025-01-06 08:00", provider_id=p, zone_id=z, travel=6)
     ]
     write_store(store, rows, owner_id=monitored.council.pk)
+    stored_import(monitored.council)
     kpi_engine.compute_for_owner(owner=monitored.council, band_minutes={"urban": Decimal(12)})
     assert _result("travel_vs_model", monitored.provider, monitored.zone, "2025-01").value == 50
 
 
 def test_drill_down_lists_the_visits_behind_a_result(monitored, store):
     write_store(store, _rows(monitored), owner_id=monitored.council.pk)
+    stored_import(monitored.council)
     kpi_engine.compute_for_owner(owner=monitored.council)
     missed = _result("missed", monitored.provider, monitored.zone, "2025-01")
     rows = kpi_engine.visits_behind(missed, limit=10)
@@ -115,6 +119,8 @@ def test_the_compute_kpis_command(monitored, store):
     from django.core.management import CommandError, call_command
 
     write_store(store, _rows(monitored), owner_id=monitored.council.pk)
+
+    stored_import(monitored.council)
     out = StringIO()
     call_command(
         "compute_kpis", "--owner", monitored.council.name, "--month", "2025-01", stdout=out

@@ -13,7 +13,7 @@ from tendercare.performance import kpi_engine, schedules
 from tendercare.performance.models import KpiDefinition, KpiResult, KpiReturn, KpiSchedule
 from tests.factories import UserFactory
 
-from .kpi_setup import monitored_fixture, store_fixture  # noqa: F401 - fixtures
+from .kpi_setup import monitored_fixture, store_fixture, stored_import  # noqa: F401 - fixtures
 from .kpi_store import visit, write_store
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +55,7 @@ def computed(monitored, store):
         ),
     ]
     write_store(store, rows, owner_id=m.council.pk)
+    stored_import(m.council)
     kpi_engine.compute_for_owner(owner=m.council)
     return m
 

@@ -135,7 +135,7 @@ def test_older_files_without_the_day_columns_give_the_same_figures(settings):
         visit("oct", "2025-10-25 23:30", 30, "2025-10-26T22:30:00+00:00", client="c3"),
     ]
     write_store(settings.VISIT_STORE, rows, old=True)
-    con = visit_store.connect([1])
+    con = visit_store.connect([1], done_only=False)
     try:
         _prepare(con)
         got = {

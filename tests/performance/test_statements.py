@@ -24,7 +24,7 @@ from tendercare.performance.models import (
 )
 from tests.factories import UserFactory
 
-from .kpi_setup import monitored_fixture, store_fixture  # noqa: F401 - fixtures
+from .kpi_setup import monitored_fixture, store_fixture, stored_import  # noqa: F401 - fixtures
 from .kpi_store import visit, write_store
 
 pytestmark = pytest.mark.django_db
@@ -220,6 +220,7 @@ def test_delivered_hours_come_from_the_visit_store(monitored, commissioner, stor
         visit("f", "2025-05-01 00:30", 60, "2025-05-01 00:30", 60, provider_id=p, zone_id=z),
     ]
     write_store(store, rows, owner_id=monitored.council.pk)
+    stored_import(monitored.council)
     hours = statements.delivered_hours(contract=monitored.contract, month=APRIL)
     assert hours == {"urban": D("2.00"), "rural": D("1.00")}
     statement = statements.statement_issue(

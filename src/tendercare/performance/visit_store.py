@@ -63,16 +63,35 @@ def partition_path(owner_id: int, month: str, import_id: int) -> Path:
     return root() / f"owner={int(owner_id)}" / f"month={month}" / f"part-{int(import_id)}.parquet"
 
 
-def files(owner_ids: Iterable[int] | None = None) -> list[Path]:
+def files(owner_ids: Iterable[int] | None = None, *, done_only: bool = True) -> list[Path]:
+    """The owners' partition files. Only those of imports whose VisitImport is DONE, unless
+    done_only is False: a file left by an import that failed, was withdrawn, or was rolled back
+    with the transaction around it is never read and never blocks a re-import."""
     base = root()
     if not base.exists():
         return []
     if owner_ids is None:
-        return sorted(base.glob("owner=*/month=*/part-*.parquet"))
-    found: list[Path] = []
-    for owner_id in sorted(set(owner_ids)):
-        found += sorted(base.glob(f"owner={int(owner_id)}/month=*/part-*.parquet"))
-    return found
+        found = sorted(base.glob("owner=*/month=*/part-*.parquet"))
+    else:
+        found = []
+        for owner_id in sorted(set(owner_ids)):
+            found += sorted(base.glob(f"owner={int(owner_id)}/month=*/part-*.parquet"))
+    if not done_only or not found:
+        return found
+    from .models import VisitImport
+
+    ids = {import_id_of(path) for path in found}
+    done = set(
+        VisitImport.objects.filter(pk__in=ids, status=VisitImport.Status.DONE).values_list(
+            "pk", flat=True
+        )
+    )
+    return [path for path in found if import_id_of(path) in done]
+
+
+def import_id_of(path: Path) -> int:
+    """part-<import id>.parquet -> the import id."""
+    return int(path.stem.removeprefix("part-"))
 
 
 def _listed(paths: list[Path]) -> str:
@@ -82,10 +101,10 @@ def _listed(paths: list[Path]) -> str:
 EMPTY = "SELECT " + ", ".join(f"NULL::{kind} AS {name}" for name, kind in COLUMNS)
 
 
-def relation_sql(owner_ids: Iterable[int] | None = None) -> str:
+def relation_sql(owner_ids: Iterable[int] | None = None, *, done_only: bool = True) -> str:
     """A SELECT over the store's files (with owner and month from the path), or an empty
     relation of the same columns when there are none."""
-    found = files(owner_ids)
+    found = files(owner_ids, done_only=done_only)
     if not found:
         return f"SELECT *, NULL::BIGINT AS owner, NULL::VARCHAR AS month FROM ({EMPTY}) WHERE FALSE"
     # The paths are our own, quoted; nothing here comes from a person.
@@ -105,12 +124,15 @@ def relation_sql(owner_ids: Iterable[int] | None = None) -> str:
     return f"SELECT *{missing} FROM {read}"  # noqa: S608
 
 
-def connect(owner_ids: Iterable[int] | None = None) -> duckdb.DuckDBPyConnection:
+def connect(
+    owner_ids: Iterable[int] | None = None, *, done_only: bool = True
+) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with the view `visits` over the store, limited to the
-    given owners (None: every owner). Safe on an empty store: the view has no rows."""
+    given owners (None: every owner) and to the files of DONE imports (see files()). Safe on an
+    empty store: the view has no rows."""
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
-    con.execute(f"CREATE VIEW visits AS {relation_sql(owner_ids)}")
+    con.execute(f"CREATE VIEW visits AS {relation_sql(owner_ids, done_only=done_only)}")
     return con
 
 
