@@ -118,3 +118,31 @@ def test_the_briefing_with_no_data(empty_programme):
 @pytest.mark.parametrize("kind", ["committee_update", "engagement_briefing"])
 def test_build_picks_the_kind(empty_programme, kind):
     assert report.build(kind, empty_programme, as_of=AS_OF).kind == kind
+
+
+def test_reach_against_residents_names_the_groups_that_can_be_shown(council, commissioner):
+    from tendercare.programmes import services as programme_services
+    from tests.engagement.test_activity_support import make_geography
+
+    from .report_fixtures import _activity
+
+    place = make_geography()
+    p = programme_services.programme_create(
+        owner=council, name="Reach", ref="REACH-1", by=commissioner
+    )
+    programme_services.programme_set_places(programme=p, places=[place], by=commissioner)
+    _activity(
+        council,
+        p,
+        "Drop-in",
+        "in_person",
+        {"age_band": {"25_34": 30, "50_64": 20, "65_plus": 5}},
+        published=True,
+        by=commissioner,
+    )
+    reach = next(s for s in report.committee_update(p, as_of=AS_OF).sections if s.id == "reach")
+    age = next(t for t in reach.tables if "age" in t.caption)
+    by_group = {row[0]: row for row in age.rows}
+    assert by_group["25 to 34"][1] == "30" and by_group["25 to 34"][2] == "55%"
+    assert by_group["15 and under"][2] == "0%" and by_group["15 and under"][3].endswith("%")
+    assert any(item.startswith("people aged 15 and under are") for item in reach.items)

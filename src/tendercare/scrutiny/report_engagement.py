@@ -183,7 +183,8 @@ def reach_section(part: Participation, reach) -> Section:
         and counts_of.get(r.dimension, {}).get(r.group) is not None
     ]
     s.items = sentences
-    if reach.rows and not sentences:
+    compared = any(r.population_share is not None for r in reach.rows)
+    if compared and not sentences:
         s.paragraphs.append(
             "No group that can be shown is under-represented (a group is under-represented "
             "when its share of participants is below 0.8 of its share of residents and it is "
