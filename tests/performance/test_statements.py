@@ -325,3 +325,49 @@ def test_an_adjustment_from_another_statement_is_refused(monitored, commissioner
             reason="x",
             by=provider_user,
         )
+
+
+# --- recomputing KPIs under an issued statement ----------------------------------------------
+
+
+def test_recomputing_kpis_keeps_the_results_a_statement_points_at(monitored, commissioner, store):
+    """Adjustments point at their KPI result (PROTECT): a recompute updates results in place,
+    and a result the store no longer gives (its import withdrawn) is emptied, not deleted."""
+    from tendercare.performance import kpi_engine
+    from tendercare.performance.models import VisitImport
+
+    setup_terms(monitored, commissioner)
+    p, z = monitored.provider.pk, monitored.zone.pk
+    # Ten visits, each an hour late: punctuality 0%, red.
+    rows = [
+        visit(
+            f"v{i}",
+            f"2025-04-{i + 1:02d} 08:00",
+            60,
+            f"2025-04-{i + 1:02d} 09:00",
+            60,
+            provider_id=p,
+            zone_id=z,
+        )
+        for i in range(10)
+    ]
+    write_store(store, rows, owner_id=monitored.council.pk)
+    stored_import(monitored.council)
+    kpi_engine.compute_for_owner(owner=monitored.council)
+    statement = issue(monitored, commissioner)
+    adjustment = statement.adjustments.get(kpi_result__kpi__code="punctuality")
+    before = adjustment.kpi_result_id
+
+    run = kpi_engine.compute_for_owner(owner=monitored.council)
+    assert run.deleted == 0 and run.emptied == 0
+    adjustment.refresh_from_db()
+    assert adjustment.kpi_result_id == before
+    assert adjustment.kpi_result.value == D("0")
+
+    VisitImport.objects.update(status=VisitImport.Status.WITHDRAWN)
+    run = kpi_engine.compute_for_owner(owner=monitored.council, months=["2025-04"])
+    assert run.emptied >= 1
+    adjustment.refresh_from_db()
+    assert adjustment.kpi_result.denominator == 0 and adjustment.kpi_result.value is None
+    statement.refresh_from_db()
+    assert statement.adjustments.count() >= 1

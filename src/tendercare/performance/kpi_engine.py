@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from tendercare.core.audit import Auditor
 from tendercare.organisations.models import Organisation
 
 from . import kpis
-from .models import KpiDefinition, KpiResult, ProviderStatus, Zone
+from .models import Adjustment, KpiDefinition, KpiResult, ProviderStatus, Zone
 
 TWO_PLACES = Decimal("0.01")
 
@@ -136,6 +137,9 @@ class Run:
     months: list[str] = field(default_factory=list)
     written: int = 0
     deleted: int = 0
+    # Results an issued statement's adjustment points to that the store no longer gives (an
+    # import withdrawn): kept, with no visits behind them, so the statement stays as issued.
+    emptied: int = 0
     skipped: int = 0
     travel_bands: dict = field(default_factory=dict)
 
@@ -251,12 +255,7 @@ def compute_for_owner(
     month_dates = {dt.date.fromisoformat(m + "-01") for m in months} if months else seen_months
     run.months = sorted(m.strftime("%Y-%m") for m in month_dates)
     with transaction.atomic():
-        old = KpiResult.objects.filter(
-            zone__owner=owner, kpi__kind=KpiDefinition.Kind.VISITS, month__in=month_dates
-        )
-        run.deleted = old.delete()[0]
-        KpiResult.objects.bulk_create(rows, batch_size=1000)
-        run.written = len(rows)
+        _write_results(run, owner, month_dates, rows)
         Auditor(by=by).event(
             owner,
             summary=run.summary(),
@@ -264,11 +263,56 @@ def compute_for_owner(
                 "months": run.months,
                 "written": run.written,
                 "replaced": run.deleted,
+                "emptied": run.emptied,
                 "skipped": run.skipped,
                 "travel_minutes_by_band": run.travel_bands,
             },
         )
     return run
+
+
+def _write_results(run: Run, owner, month_dates, rows: list[KpiResult]) -> None:
+    """Update the owner's results for these months in place, keyed on (KPI, provider, zone,
+    contract, month): a statement's adjustment points at its result (PROTECT), so a recompute
+    must not delete and recreate them. New keys are created; keys the store no longer gives
+    are deleted, unless an adjustment points at them (then emptied: no visits behind them)."""
+    old = {
+        (r.kpi_id, r.provider_id, r.zone_id, r.contract_id, r.month): r
+        for r in KpiResult.objects.filter(
+            zone__owner=owner, kpi__kind=KpiDefinition.Kind.VISITS, month__in=month_dates
+        )
+    }
+    now = timezone.now()
+    fields = ["numerator", "denominator", "value", "computed_at"]
+    changed, created = [], []
+    for row in rows:
+        current = old.pop(
+            (row.kpi_id, row.provider_id, row.zone_id, row.contract_id, row.month), None
+        )
+        if current is None:
+            created.append(row)
+            continue
+        current.numerator, current.denominator, current.value = (
+            row.numerator,
+            row.denominator,
+            row.value,
+        )
+        current.computed_at = now
+        changed.append(current)
+    gone = [r.pk for r in old.values()]
+    kept = set(
+        Adjustment.objects.filter(kpi_result_id__in=gone).values_list("kpi_result_id", flat=True)
+    )
+    emptied = [r for r in old.values() if r.pk in kept]
+    for result in emptied:
+        result.numerator = result.denominator = Decimal("0")
+        result.value = None
+        result.computed_at = now
+    KpiResult.objects.bulk_update(changed + emptied, fields, batch_size=1000)
+    run.deleted = KpiResult.objects.filter(pk__in=[pk for pk in gone if pk not in kept]).delete()[0]
+    KpiResult.objects.bulk_create(created, batch_size=1000)
+    run.written = len(rows)
+    run.emptied = len(emptied)
 
 
 # --- drill-down ------------------------------------------------------------------------------
