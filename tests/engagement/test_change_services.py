@@ -215,6 +215,11 @@ def test_you_said_we_did_without_a_viewer_has_labels_but_no_urls(change, program
     assert row.links[0].url == ""
 
 
+def test_without_a_viewer_an_unpublished_procurement_is_not_named(change, programme):
+    (row,) = queries.you_said_we_did(programme)
+    assert row.links[0].label == "R1 Visit times" and row.links[0].url == ""
+
+
 def test_you_said_we_did_published_only(change, programme, commissioner):
     assert queries.you_said_we_did(programme, published_only=True) == []
     services.change_publish(change=change, by=commissioner)

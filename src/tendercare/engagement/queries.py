@@ -225,11 +225,13 @@ def _links(change: Change, viewer) -> tuple[Link, ...]:
     if change.requirement_id:
         r = change.requirement
         url = ""
+        label = requirement_label(r)
         if may(procurement_queries.requirements_visible_to, r):
             url = reverse("procurement:requirements", args=[r.procurement_id]) + "#requirements"
-        links.append(
-            Link("requirement", "Requirement in a service specification", requirement_label(r), url)
-        )
+        elif viewer is None and not procurement_queries.is_published(r.procurement):
+            # The public does not learn of a procurement before its notice does.
+            label = f"{r.code} {r.title}"
+        links.append(Link("requirement", "Requirement in a service specification", label, url))
     if change.kpi_schedule_id:
         s = change.kpi_schedule
         url = ""
