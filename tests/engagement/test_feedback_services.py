@@ -217,3 +217,17 @@ def test_providers_and_evaluators_see_no_feedback_or_themes(
     for user in (provider_user, evaluator):
         assert not queries.feedback_list(user).exists()
         assert not queries.theme_list(user).exists()
+
+
+def test_theme_counts_published_only(programme, activity, commissioner, timeliness):
+    services.feedback_add(
+        activity=activity,
+        text="late",
+        received_on=D(2026, 1, 12),
+        themes=[timeliness],
+        by=commissioner,
+    )
+    assert queries.theme_counts(programme, published_only=True) == []
+    activity.published = True
+    activity.save()
+    assert queries.theme_counts(programme, published_only=True) == [("Timeliness", 1)]

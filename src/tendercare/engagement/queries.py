@@ -285,16 +285,18 @@ def you_said_we_did(
     ]
 
 
-def theme_counts(programme) -> list[tuple[str, int]]:
+def theme_counts(programme, *, published_only: bool = False) -> list[tuple[str, int]]:
     """[(theme name, number of the programme's feedback items tagged with it)], most first,
-    then by name. Only themes a person has confirmed count."""
+    then by name. Only themes a person has confirmed count; with published_only, only feedback
+    from published activities (for public reports)."""
     from django.db.models import Count, Q
 
+    mine = Q(feedback__activity__programme=programme)
+    if published_only:
+        mine &= Q(feedback__activity__published=True)
     rows = (
-        Theme.objects.filter(feedback__activity__programme=programme)
-        .annotate(
-            n=Count("feedback", filter=Q(feedback__activity__programme=programme), distinct=True)
-        )
+        Theme.objects.filter(mine)
+        .annotate(n=Count("feedback", filter=mine, distinct=True))
         .values_list("name", "n")
     )
     return sorted(((name, n) for name, n in rows if n), key=lambda r: (-r[1], r[0].lower()))
