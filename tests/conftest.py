@@ -1,9 +1,19 @@
+import hypothesis
 import pytest
 
 from tendercare.organisations.models import Role
 
 from .browser_support import browser, page  # noqa: F401 - fixtures for browser tests
 from .factories import CommissionerOrgFactory, ProviderOrgFactory, UserFactory
+
+# Property tests judge the rules, never the clock: CI runs two workers on two shared cores, where
+# generating an example can take longer than hypothesis's default deadline and health checks.
+hypothesis.settings.register_profile(
+    "tendercare",
+    deadline=None,
+    suppress_health_check=[hypothesis.HealthCheck.too_slow, hypothesis.HealthCheck.data_too_large],
+)
+hypothesis.settings.load_profile("tendercare")
 
 
 @pytest.fixture(autouse=True)

@@ -337,7 +337,7 @@ def committee_update(programme, *, user=None, as_of: dt.date, public: bool = Fal
         _milestones(programme, rows),
         _risks(open_risks),
         reach_section(part, reach),
-        themes_section(programme),
+        themes_section(programme, public=public),
         you_said_section(programme, public=public, user=user),
         _procurement(programme, reader, public=public),
         _performance(programme, reader, as_of),
@@ -364,7 +364,7 @@ def engagement_briefing(programme, *, user=None, as_of: dt.date, public: bool = 
         _purpose(programme),
         activities_section(part),
         reach_section(part, reach),
-        themes_section(programme),
+        themes_section(programme, public=public),
         you_said_section(programme, public=public, user=user),
     ]
     return Document(

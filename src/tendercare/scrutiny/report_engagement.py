@@ -209,9 +209,9 @@ def _sentence(r) -> str:
     return reach_rules.sentence(r)
 
 
-def themes_section(programme) -> Section:
+def themes_section(programme, *, public: bool = False) -> Section:
     s = Section("themes", "What people told us: themes", empty="No feedback has been themed yet.")
-    counts = engagement_queries.theme_counts(programme)
+    counts = engagement_queries.theme_counts(programme, published_only=public)
     if not counts:
         return s
     protected = disclosure.suppress_counts(dict(counts), total_shown=False)
