@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tendercare.core.charts import Bar, bar_chart
 from tendercare.core.forms import run_service
@@ -53,6 +53,7 @@ def _programme_id(value) -> int | None:
 
 
 @login_required
+@require_safe
 def activity_list(request):
     _must_see(request)
     programmes = list(queries.programmes_for_engagement(request.user))
@@ -144,6 +145,7 @@ def activity_edit(request, pk: int):
 
 
 @login_required
+@require_safe
 def activity_detail(request, pk: int):
     activity = _activity(request, pk)
     total, tables = queries.participation_table(activity)
@@ -252,6 +254,7 @@ def survey_upload(request, pk: int):
 
 
 @login_required
+@require_safe
 def survey_template(request):
     _must_see(request)
     response = HttpResponse(
@@ -310,6 +313,7 @@ def _reach_chart(dimension) -> object | None:
 
 
 @login_required
+@require_safe
 def reach_page(request, programme_id: int):
     _must_see(request)
     programme = queries.programme_for_reach(request.user, programme_id)

@@ -6,17 +6,19 @@ every page that changes something."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from tendercare.core.forms import run_service
 from tendercare.core.history import history_url
 
-from . import forms, queries, services
+from . import forms, queries, rules, services
 from .models import Action, Meeting
 
 NOT_YOURS = "You can read this committee's records but not change them"
+READ_METHODS = ["GET", "HEAD"]
 
 
 def _committee(request, pk: int):
@@ -25,6 +27,13 @@ def _committee(request, pk: int):
 
 def _meeting(request, meeting_id: int):
     return get_object_or_404(queries.meetings_visible_to(request.user), pk=meeting_id)
+
+
+def _must_see(request) -> None:
+    """Providers and evaluators see nothing of scrutiny: its lists are not found, like its
+    records (engagement answers the same)."""
+    if not rules.may_see_scrutiny(request.user):
+        raise Http404("Not found")
 
 
 def _editable(request, committee):
@@ -62,7 +71,9 @@ def _context(request, committee, **extra):
 
 
 @login_required
+@require_safe
 def committee_list(request):
+    _must_see(request)
     return render(
         request,
         "scrutiny/committee_list.html",
@@ -76,6 +87,7 @@ def committee_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def committee_create(request):
+    _must_see(request)
     if not queries.may_create_committee(request.user):
         raise PermissionDenied("Only commissioning staff can add a committee")
     form = forms.CommitteeForm(request.POST or None, initial={"published": True})
@@ -100,7 +112,9 @@ def committee_create(request):
 
 @login_required
 def committee_detail(request, pk: int):
-    committee = _committee(request, pk)
+    committee = _committee(request, pk)  # out of scope is 404 whatever the method
+    if request.method not in READ_METHODS:
+        return HttpResponseNotAllowed(READ_METHODS)
     upcoming, past = queries.meetings_of(committee)
     return render(
         request,
@@ -242,7 +256,9 @@ def meeting_add(request, pk: int):
 
 @login_required
 def meeting_detail(request, meeting_id: int):
-    meeting = _meeting(request, meeting_id)
+    meeting = _meeting(request, meeting_id)  # out of scope is 404 whatever the method
+    if request.method not in READ_METHODS:
+        return HttpResponseNotAllowed(READ_METHODS)
     committee = meeting.committee
     return render(
         request,
@@ -441,9 +457,11 @@ STATUS_FILTERS = [
 
 
 @login_required
+@require_safe
 def action_list(request):
     """The action log, across the committees the person may see, filtered by committee,
     programme and status. An unknown filter value is ignored, never an error."""
+    _must_see(request)
     committees = queries.committees_visible_to(request.user)
     committee = _pick(committees, request.GET.get("committee"))
     programme_choices = queries.programmes_visible_to(request.user).order_by("name")
