@@ -211,13 +211,40 @@ def parse(con) -> None:
           LEFT JOIN zone_names z ON z.key = lower(r.zone)
           LEFT JOIN postcode_lsoas pc ON pc.code = upper(replace(r.postcode, ' ', ''))
         )
-        SELECT a.* EXCLUDE ({structs}), {utc}, lz.zone_id AS lsoa_zone_id,
+        ,
+        x AS (SELECT a.* EXCLUDE ({structs}), {utc} FROM a),
+        -- The zones the LSOA is in; where it is in more than one (zones redrawn), the one in
+        -- which the provider has a status on the visit's day.
+        cand AS (
+          SELECT x._row, lz.zone_id, bool_or(pz.zone_id IS NOT NULL) AS active
+          FROM x
+          JOIN lsoa_zones lz ON lz.lsoa = x.lsoa_code
+          LEFT JOIN provider_zones pz
+            ON pz.zone_id = lz.zone_id AND pz.provider_id = x.provider_id
+           AND pz.since <= CAST(utc_to_london(x.planned_start_utc) AS DATE)
+           AND (pz.until IS NULL OR pz.until >= CAST(utc_to_london(x.planned_start_utc) AS DATE))
+          GROUP BY x._row, lz.zone_id
+        ),
+        choice AS (
+          SELECT _row, count(*) AS zones,
+                 CASE WHEN count(*) = 1 THEN min(zone_id)
+                      WHEN count(*) FILTER (WHERE active) = 1
+                      THEN min(zone_id) FILTER (WHERE active) END AS zone_id
+          FROM cand GROUP BY _row
+        )
+        SELECT x.*, ch.zone_id AS lsoa_zone_id, coalesce(ch.zones, 0) AS lsoa_zone_count,
                coalesce(b.band, '') AS band
-        FROM a
-        LEFT JOIN lsoa_zones lz ON lz.lsoa = a.lsoa_code
-        LEFT JOIN lsoa_bands b ON b.lsoa = a.lsoa_code
+        FROM x
+        LEFT JOIN choice ch ON ch._row = x._row
+        LEFT JOIN lsoa_bands b ON b.lsoa = x.lsoa_code
         """  # noqa: S608 - only our own column names and rules
     )
+
+
+AMBIGUOUS = (
+    " is in more than one zone, and the provider has a status on the visit's day in none or "
+    "several of them: give the zone"
+)
 
 
 def _q(text: str) -> str:
@@ -250,14 +277,24 @@ def problems(con, *, owner_name: str, stored_sql: str) -> tuple[int, list[tuple[
         ),
         (
             "lsoa",
-            "zone = '' AND lsoa <> '' AND lsoa_zone_id IS NULL",
+            "zone = '' AND lsoa <> '' AND lsoa_zone_count = 0",
             f"'LSOA ' || lsoa || ' is in none of the zones of ' || {_q(owner_name)}",
         ),
         (
             "postcode",
-            "zone = '' AND lsoa = '' AND postcode_lsoa IS NOT NULL AND lsoa_zone_id IS NULL",
+            "zone = '' AND lsoa = '' AND postcode_lsoa IS NOT NULL AND lsoa_zone_count = 0",
             "'Postcode ' || postcode || ' (LSOA ' || postcode_lsoa || ') is in none of the "
             f"zones of ' || {_q(owner_name)}",
+        ),
+        (
+            "lsoa",
+            "zone = '' AND lsoa <> '' AND lsoa_zone_count > 1 AND lsoa_zone_id IS NULL",
+            f"'LSOA ' || lsoa || {_q(AMBIGUOUS)}",
+        ),
+        (
+            "postcode",
+            "zone = '' AND lsoa = '' AND lsoa_zone_count > 1 AND lsoa_zone_id IS NULL",
+            f"'Postcode ' || postcode || ' (LSOA ' || postcode_lsoa || ')' || {_q(AMBIGUOUS)}",
         ),
     ]
     parts = [

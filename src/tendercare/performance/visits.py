@@ -272,12 +272,25 @@ def _lookups(con, owner) -> None:
     zones = list(Zone.objects.filter(owner=owner).values_list("pk", "name", "lsoa_codes"))
     by_name = [(name.strip().lower(), pk) for pk, name, _ in zones]
     _register(con, "zone_names", by_name, ("key", "zone_id"), (pa.string(), pa.int64()))
-    by_lsoa: dict[str, int] = {}
-    for pk, _, codes in sorted(zones, key=lambda z: z[1]):
-        for code in codes or []:
-            by_lsoa.setdefault(str(code).strip().upper(), pk)
-    _register(
-        con, "lsoa_zones", list(by_lsoa.items()), ("lsoa", "zone_id"), (pa.string(), pa.int64())
+    # Every (LSOA, zone) pair: when zones are redrawn an LSOA can be in an old and a new zone,
+    # and the provider's status on the visit's day says which (visit_files.parse).
+    by_lsoa = sorted(
+        {(str(code).strip().upper(), pk) for pk, _, codes in zones for code in codes or []}
+    )
+    _register(con, "lsoa_zones", by_lsoa, ("lsoa", "zone_id"), (pa.string(), pa.int64()))
+    statuses = ProviderStatus.objects.filter(zone__owner=owner).values_list(
+        "provider_id", "zone_id", "since", "until"
+    )
+    con.register(
+        "provider_zones",
+        pa.table(
+            {
+                "provider_id": pa.array([s[0] for s in statuses], pa.int64()),
+                "zone_id": pa.array([s[1] for s in statuses], pa.int64()),
+                "since": pa.array([s[2] for s in statuses], pa.date32()),
+                "until": pa.array([s[3] for s in statuses], pa.date32()),
+            }
+        ),
     )
 
     postcodes = [
