@@ -49,6 +49,8 @@ from tests.factories import CommissionerOrgFactory, ProviderOrgFactory, UserFact
 # Names and texts unique in the whole world, searched for in every answer.
 MEDWAY, KENT, ALPHA = "Medway Council", "Kent County Council", "Alpha Care Ltd"
 HOME_REF, HIDDEN_REF, KENT_REF = "MED-HC-2026", "MED-QUIET-2026", "KENT-CS-2026"
+HOME_NAME, QUIET_NAME = "Home care from November 2026", "Quiet Medway planning programme"
+KENT_NAME = "Kent community services"
 DROP_IN = "Gillingham library drop-in"
 SURVEY = "Home care survey online"
 UNPUBLISHED_ACTIVITY = "Carers forum not yet published"
@@ -163,15 +165,13 @@ def build_world() -> dict:
     }
     medway, kent, by = orgs["medway"], orgs["kent"], users["commissioner"]
 
-    home = programme_services.programme_create(
-        owner=medway, name="Home care from November 2026", ref=HOME_REF, by=by
-    )
+    home = programme_services.programme_create(owner=medway, name=HOME_NAME, ref=HOME_REF, by=by)
     programme_services.programme_set_places(programme=home, places=[place], by=by)
     quiet = programme_services.programme_create(
-        owner=medway, name="Quiet programme", ref=HIDDEN_REF, by=by
+        owner=medway, name=QUIET_NAME, ref=HIDDEN_REF, by=by
     )
     kent_programme = programme_services.programme_create(
-        owner=kent, name="Kent community services", ref=KENT_REF, by=users["kent"]
+        owner=kent, name=KENT_NAME, ref=KENT_REF, by=users["kent"]
     )
 
     drop_in = _activity(
@@ -633,6 +633,8 @@ KNOWN: dict[str, dict[str, str]] = {}
 
 # What each person must never read in a 200 outside /public/.
 MEDWAY_ONLY = [
+    HOME_NAME,
+    QUIET_NAME,
     DROP_IN,
     SURVEY,
     UNPUBLISHED_ACTIVITY,
@@ -646,7 +648,7 @@ MEDWAY_ONLY = [
     WORK_ITEM,
     DRAFT_REPORT,
 ]
-KENT_ONLY = [KENT_ACTIVITY, KENT_DRAFT_ACTIVITY, KENT_CHANGE, KENT_COMMITTEE]
+KENT_ONLY = [KENT_NAME, KENT_ACTIVITY, KENT_DRAFT_ACTIVITY, KENT_CHANGE, KENT_COMMITTEE]
 NEVER = {
     None: [*MEDWAY_ONLY, *KENT_ONLY],
     "commissioner": KENT_ONLY,
@@ -668,6 +670,7 @@ NEVER_IN_PUBLIC = [
     KENT_CHANGE,
     DRAFT_REPORT,
     HIDDEN_REF,
+    QUIET_NAME,
 ]
 
 
@@ -839,3 +842,74 @@ def test_a_councillor_changes_nothing(db, client, world):
         response = client.post(url, {})
         assert response.status_code in (403, 405), f"{url}: {response.status_code}"
     assert AuditLog.objects.count() == before
+
+
+# --- the history pages of engagement and scrutiny records (core's /history/<model>/<pk>/) ---
+
+# Statuses in ROLES order, as EXPECTED: the owner's family reads every record's history;
+# nobody else learns it exists.
+HISTORY_ROW = "302 200 200 200 200 200 404 404 404"
+HISTORY = [
+    "drop_in",
+    "unpublished",
+    "feedback",
+    "continuity",
+    "unpublished_change",
+    "committee",
+    "member",
+    "meeting",
+    "item",
+    "decision",
+    "action",
+    "declaration",
+    "work_item",
+    "published_report",
+]
+
+
+def _history_object(world, what: str):
+    return world["themes"][what] if what == "continuity" else world[what]
+
+
+def _history_cases():
+    return [
+        pytest.param(what, index, id=f"{what}-{who or 'anonymous'}")
+        for what in HISTORY
+        for index, who in enumerate(ROLES)
+    ]
+
+
+@pytest.mark.parametrize(("what", "index"), _history_cases())
+def test_history_pages(db, client, world, what, index):
+    from tendercare.core.history import history_url
+
+    who = ROLES[index]
+    _login(client, world, who)
+    response = client.get(history_url(_history_object(world, what)))
+    assert response.status_code == int(HISTORY_ROW.split()[index]), who
+    if response.status_code == 200:
+        text = response.content.decode()
+        assert not [s for s in NEVER.get(who, []) if s in text], who
+
+
+def test_every_registered_model_has_a_history_row():
+    from tendercare.core import history
+
+    registered = {key for key in history._VISIBLE if key.startswith(("engagement.", "scrutiny."))}
+    # The models of the objects in HISTORY: a newly registered model needs an object there.
+    tried = {
+        "engagement.activity",
+        "engagement.feedbackitem",
+        "engagement.theme",
+        "engagement.change",
+        "scrutiny.committee",
+        "scrutiny.member",
+        "scrutiny.meeting",
+        "scrutiny.agendaitem",
+        "scrutiny.committeedecision",
+        "scrutiny.action",
+        "scrutiny.declaration",
+        "scrutiny.workprogrammeitem",
+        "scrutiny.report",
+    }
+    assert registered == tried, registered ^ tried

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tendercare.core.history import history_url
 from tests.browser_support import check_accessibility, sign_in
 from tests.factories import PASSWORD
 from tests.test_access_matrix_engagement_scrutiny import (
@@ -70,6 +71,8 @@ def engagement_pages(w) -> list[str]:
         f"/engagement/feedback/programmes/{home}/",
         f"/engagement/feedback/programmes/{home}/changes/new/",
         f"/engagement/feedback/changes/{w['unpublished_change'].pk}/",
+        history_url(w["unpublished_change"]),
+        history_url(w["survey"]),
     ]
 
 
@@ -99,6 +102,8 @@ def scrutiny_pages(w) -> list[str]:
         f"/scrutiny/reports/programme/{home}/committee_update/",
         f"/scrutiny/reports/programme/{home}/engagement_briefing/",
         f"/scrutiny/reports/{w['published_report'].pk}/",
+        history_url(w["committee"]),
+        history_url(w["action"]),
     ]
 
 
