@@ -3,12 +3,27 @@ to what is published)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections import defaultdict
+from dataclasses import dataclass, field
 
+from django.db.models import QuerySet, Sum
+
+from tendercare.geography.models import SOURCE_CENSUS, SOURCE_IMD, Lsoa
 from tendercare.organisations.queries import organisation_family
 
+from . import reach as reach_rules
 from . import rules
-from .models import Activity, Change, FeedbackItem, Theme
+from .groups import BY_CODE, DIMENSIONS, NOT_PROVIDED, quintile_of_decile
+from .models import (
+    Activity,
+    CensusPopulation,
+    Change,
+    Channel,
+    FeedbackItem,
+    Participation,
+    SurveyImport,
+    Theme,
+)
 
 
 def _family(user) -> list[int]:
@@ -49,8 +64,6 @@ def published_changes() -> QuerySet[Change]:
 # ---------------------------------------------------------------------------------------------
 # Feedback, themes and "you said, we did" (Engagement B). Other apps' tables are read through
 # their own scoped queries; imports are local so that this section stands on its own.
-
-from dataclasses import dataclass  # noqa: E402 - this section's own import
 
 
 def family_of(organisation) -> list[int]:
@@ -306,17 +319,6 @@ def theme_counts(programme, *, published_only: bool = False) -> list[tuple[str, 
 # Activities, participation, survey imports and reach (Engagement A). This section's imports
 # are its own, so that it stands apart from the others.
 
-from collections import defaultdict  # noqa: E402
-from dataclasses import dataclass as _dataclass  # noqa: E402
-from dataclasses import field as _field  # noqa: E402
-
-from django.db.models import Sum as _Sum  # noqa: E402
-
-from tendercare.geography.models import SOURCE_CENSUS, SOURCE_IMD, Lsoa  # noqa: E402
-
-from . import reach as reach_rules  # noqa: E402
-from .groups import BY_CODE, DIMENSIONS, NOT_PROVIDED, quintile_of_decile  # noqa: E402
-from .models import CensusPopulation, Channel, Participation, SurveyImport  # noqa: E402
 
 _AGE_FIELDS = {
     "0_15": "pop_0_15",
@@ -378,7 +380,7 @@ def participation_recorded(activity: Activity) -> dict[str, dict[str, int]]:
     return out
 
 
-@_dataclass(frozen=True)
+@dataclass(frozen=True)
 class DimensionCounts:
     code: str
     label: str
@@ -464,7 +466,7 @@ def programme_population(programme) -> tuple[dict[str, dict[str, int]], dict[str
                 )
         return population, sources, missing
     lsoas = Lsoa.objects.filter(place__in=places)
-    ages = lsoas.aggregate(**{group: _Sum(name) for group, name in _AGE_FIELDS.items()})
+    ages = lsoas.aggregate(**{group: Sum(name) for group, name in _AGE_FIELDS.items()})
     if any(ages.values()):
         population["age_band"] = {group: int(n or 0) for group, n in ages.items()}
         sources["age_band"] = SOURCE_CENSUS
@@ -474,7 +476,7 @@ def programme_population(programme) -> tuple[dict[str, dict[str, int]], dict[str
     for decile, n in (
         lsoas.exclude(imd_decile__isnull=True)
         .values("imd_decile")
-        .annotate(n=_Sum("pop_total"))
+        .annotate(n=Sum("pop_total"))
         .values_list("imd_decile", "n")
     ):
         quintiles[quintile_of_decile(decile)] += int(n or 0)
@@ -510,7 +512,7 @@ def programme_population(programme) -> tuple[dict[str, dict[str, int]], dict[str
     return population, sources, missing
 
 
-@_dataclass(frozen=True)
+@dataclass(frozen=True)
 class DimensionReach:
     code: str
     label: str
@@ -527,7 +529,7 @@ class DimensionReach:
         return [r for r in self.rows if not r.not_provided]
 
 
-@_dataclass(frozen=True)
+@dataclass(frozen=True)
 class ProgrammeReach:
     programme: object
     activity_count: int
@@ -538,7 +540,7 @@ class ProgrammeReach:
     rows: list  # every reach.GroupReach
     under_represented: list[str]  # sentences
     missing_population: list[str]  # sentences
-    places: list = _field(default_factory=list)
+    places: list = field(default_factory=list)
 
     @property
     def digital_share(self):

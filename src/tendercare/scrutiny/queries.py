@@ -3,13 +3,39 @@ what is published)."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+from dataclasses import dataclass
 
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from tendercare.core.audit import history_for
 from tendercare.organisations.models import Organisation
 from tendercare.organisations.queries import organisation_family
+from tendercare.programmes.queries import programmes_visible_to
 
 from . import rules
-from .models import Action, Committee, Meeting, Report
+from .models import (
+    Action,
+    AgendaItem,
+    Committee,
+    CommitteeDecision,
+    Declaration,
+    Meeting,
+    Member,
+    Report,
+    WorkProgrammeItem,
+)
 
 
 def _family(user) -> list[int]:
@@ -48,32 +74,6 @@ def published_reports() -> QuerySet[Report]:
 # ---------------------------------------------------------------------------------------------
 # Scrutiny records (committees, meetings, agenda, decisions, actions, declarations, work
 # programme): reads for the committee pages, their API and the reports.
-
-
-import datetime as dt  # noqa: E402 - the scrutiny records' reads start here
-from dataclasses import dataclass  # noqa: E402
-
-from django.db.models import (  # noqa: E402
-    BooleanField,
-    Case,
-    Count,
-    IntegerField,
-    Prefetch,
-    Value,
-    When,
-)
-from django.utils import timezone  # noqa: E402
-
-from tendercare.core.audit import history_for  # noqa: E402
-from tendercare.programmes.queries import programmes_visible_to  # noqa: E402
-
-from .models import (  # noqa: E402
-    AgendaItem,
-    CommitteeDecision,
-    Declaration,
-    Member,
-    WorkProgrammeItem,
-)
 
 
 def can_manage(user, committee: Committee) -> bool:
