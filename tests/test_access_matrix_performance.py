@@ -301,8 +301,8 @@ def _kwargs(world, name: str, route: str) -> dict:
 
 
 def _api_url(world, path: str) -> str:
-    """No monitoring API route takes an id yet; name the world's objects here when one does."""
-    return path
+    """The API path with the world's objects in it: Alpha's disputed August statement."""
+    return path.replace("{statement_id}", str(world["statement"].pk))
 
 
 # One row per endpoint and method, one status per role in ROLES order. Monitoring answers 404,
@@ -364,6 +364,14 @@ EXPECTED = {
     "performance:dispute-resolve POST": "302 400 400 400 400 404 404 404 404 404",
     "performance:terms GET": "302 200 200 200 200 200 404 404 200 404",
     "performance:terms POST": "302 400 400 400 400 404 404 404 404 404",
+    # The JSON API: anonymous 401; lists answer 200 to everyone signed in, with only what the
+    # person may see (evaluators an empty list, providers no visit imports); a record out of
+    # scope is 404. The API is read-only: it has no POST operations to try.
+    "/api/v1/performance/zones GET": "401 200 200 200 200 200 200 200 200 200",
+    "/api/v1/performance/kpi-results GET": "401 200 200 200 200 200 200 200 200 200",
+    "/api/v1/performance/statements GET": "401 200 200 200 200 200 200 200 200 200",
+    "/api/v1/performance/statements/{statement_id} GET": "401 200 200 200 200 200 404 404 200 404",
+    "/api/v1/performance/visit-imports GET": "401 200 200 200 200 200 200 200 200 200",
 }
 
 # Known faults in views this module's owner may not change (payment and status pages belong to
