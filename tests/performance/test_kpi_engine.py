@@ -177,3 +177,31 @@ def test_ensure_brings_stale_definitions_up_to_date(db):
     assert "23:00" in missed.description and "next planned visit" in missed.description
     assert KpiDefinition.objects.filter(code="fft_positive").exists()
     assert kpi_engine.builtin_kpis_ensure() == 0
+
+
+def test_the_visits_behind_a_cramming_figure_name_both_carers_of_a_double_up(monitored, store):
+    p, z = monitored.provider.pk, monitored.zone.pk
+    rows = [
+        visit("x", "2025-01-06 08:00", 60, "2025-01-06 08:00", 60, provider_id=p, zone_id=z),
+        # k2 is the second carer here while k1 is still at visit x: crammed for k1.
+        visit(
+            "y",
+            "2025-01-06 08:30",
+            30,
+            "2025-01-06 08:30",
+            30,
+            provider_id=p,
+            zone_id=z,
+            client="c2",
+            carer="k2",
+            second_carer="k1",
+            double_up=True,
+        ),
+    ]
+    write_store(store, rows, owner_id=monitored.council.pk)
+    stored_import(monitored.council)
+    kpi_engine.compute_for_owner(owner=monitored.council)
+    cramming = _result("call_cramming", monitored.provider, monitored.zone, "2025-01")
+    behind = {r["visit_id"]: r for r in kpi_engine.visits_behind(cramming, limit=10)}
+    assert behind["y"]["counted"] and behind["y"]["second_carer_id"] == "k1"
+    assert behind["x"]["second_carer_id"] is None

@@ -549,8 +549,8 @@ DRILL_ONLY = "planned_end, "
 # cramming needs, unless a drill-down wants the whole visit.
 SEQ_COLUMNS = "provider_id, zone_id, month, visit_id, actual_start, actual_end, lsoa"
 DRILL_SEQ_COLUMNS = (
-    "provider_id, zone_id, month, visit_id, client_key, carer_id, lsoa, band, planned_start, "
-    "planned_end, actual_start, actual_end, double_up, time_critical, agreed_short, "
+    "provider_id, zone_id, month, visit_id, client_key, carer_id, second_carer_id, lsoa, band, "
+    "planned_start, planned_end, actual_start, actual_end, double_up, time_critical, agreed_short, "
     "verified_by, travel_minutes_paid"
 )
 
@@ -649,6 +649,7 @@ DRILL_COLUMNS = (
     "visit_id",
     "client_key",
     "carer_id",
+    "second_carer_id",
     "lsoa",
     "band",
     "planned_start",
