@@ -10,8 +10,9 @@ from tendercare.organisations.api_auth import API_AUTH
 api = NinjaAPI(
     title="Tendercare API",
     version="1",
-    description="Contracts, programmes and areas. Sign in with the browser session or send "
-    "'Authorization: Bearer <token>'.",
+    description="Contracts, programmes, areas, procurements, pricing, monitoring, engagement "
+    "and scrutiny (and published reports without signing in). Sign in with the browser "
+    "session or send 'Authorization: Bearer <token>'.",
     auth=API_AUTH,
     urls_namespace="api",
 )
