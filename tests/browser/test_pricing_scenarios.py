@@ -28,6 +28,10 @@ def when_i_change_the_pay_rate(page, value, source, reason):
     page.get_by_label("Parameter").select_option("pay_rate")
     page.get_by_label("New value").fill(value)
     page.get_by_label("Source", exact=True).fill(source)
+    # Every value has the date of its source (a required GOV.UK date input).
+    page.locator("#source_date-day").fill("22")
+    page.locator("#source_date-month").fill("10")
+    page.locator("#source_date-year").fill("2024")
     page.get_by_label("Reason for the change").fill(reason)
     check_accessibility(page)
     page.get_by_role("button", name="Save new version").click()

@@ -1,5 +1,6 @@
 """The scenario API at /api/v1/pricing: scoped like the pages, figures as exact decimals."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -7,6 +8,9 @@ import pytest
 from tendercare.organisations.services import api_token_issue
 from tendercare.pricing import cost_model, services
 from tendercare.pricing.services import Change
+
+# The date of every changed value's source (every parameter has a date).
+SOURCE_DATE = dt.date(2025, 6, 1)
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +21,7 @@ def scenario(council, commissioner):
     services.scenario_revise(
         scenario=scenario,
         by=commissioner,
-        changes=[Change("pay_rate", "12.60", "Living Wage Foundation")],
+        changes=[Change("pay_rate", "12.60", "Living Wage Foundation", source_date=SOURCE_DATE)],
         reason="Real Living Wage",
     )
     return scenario

@@ -13,6 +13,9 @@ from tendercare.pricing import cost_model, defaults, queries, services
 from tendercare.pricing.services import Change, ChangeRefused
 from tests.factories import UserFactory
 
+# The date of every changed value's source (every parameter has a date).
+SOURCE_DATE = dt.date(2025, 6, 1)
+
 pytestmark = pytest.mark.django_db
 
 
@@ -64,7 +67,7 @@ def test_revise_makes_a_new_version_and_keeps_the_old_one(scenario, commissioner
             Change(
                 "pay_rate", "12.60", "Living Wage Foundation", source_date=dt.date(2024, 10, 22)
             ),
-            Change("travel_minutes", "25", "Travel run 4", band="rural"),
+            Change("travel_minutes", "25", "Travel run 4", band="rural", source_date=SOURCE_DATE),
         ],
         reason="Real Living Wage and measured rural travel",
     )
@@ -83,7 +86,7 @@ def test_revise_is_audited_on_the_version_and_the_scenario(scenario, commissione
     version = services.scenario_revise(
         scenario=scenario,
         by=commissioner,
-        changes=[Change("overheads", "9", "Open book 2025")],
+        changes=[Change("overheads", "9", "Open book 2025", source_date=SOURCE_DATE)],
         reason="Open-book overheads",
     )
     on_version = AuditLog.objects.get(
@@ -101,7 +104,10 @@ def test_revise_is_audited_on_the_version_and_the_scenario(scenario, commissione
 def test_a_reason_is_required(scenario, commissioner):
     with pytest.raises(DomainError, match="Say why the values are changing"):
         services.scenario_revise(
-            scenario=scenario, by=commissioner, changes=[Change("pay_rate", "13", "x")], reason=" "
+            scenario=scenario,
+            by=commissioner,
+            changes=[Change("pay_rate", "13", "x", source_date=SOURCE_DATE)],
+            reason=" ",
         )
     with pytest.raises(DomainError, match="Change at least one value"):
         services.scenario_revise(scenario=scenario, by=commissioner, changes=[], reason="x")
@@ -111,15 +117,49 @@ def test_a_reason_is_required(scenario, commissioner):
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
-        (Change("pay_rate", "abc", "x"), "value", "Care worker pay rate must be a number"),
-        (Change("pay_rate", "NaN", "x"), "value", "must be a number"),
-        (Change("pay_rate", "-1", "x"), "value", "cannot be negative"),
-        (Change("pay_rate", "1e9", "x"), "value", "is too large"),
-        (Change("holiday_pay", "100.5", "x"), "value", "must be 100 or less"),
-        (Change("pay_rate", "13", "x", band="rural"), "band", "cannot be set for the 'rural'"),
-        (Change("miles", "13", "x", band="suburban"), "band", "cannot be set"),
-        (Change("pay_rate", "13", "  "), "source", "Say where the value of Care worker pay"),
-        (Change("wage", "13", "x"), "key", "There is no parameter called 'wage'"),
+        (
+            Change("pay_rate", "abc", "x", source_date=SOURCE_DATE),
+            "value",
+            "Care worker pay rate must be a number",
+        ),
+        (Change("pay_rate", "NaN", "x", source_date=SOURCE_DATE), "value", "must be a number"),
+        (Change("pay_rate", "-1", "x", source_date=SOURCE_DATE), "value", "cannot be negative"),
+        (Change("pay_rate", "1e9", "x", source_date=SOURCE_DATE), "value", "is too large"),
+        (
+            Change("holiday_pay", "100.5", "x", source_date=SOURCE_DATE),
+            "value",
+            "must be 100 or less",
+        ),
+        (
+            Change("pay_rate", "13", "x", band="rural", source_date=SOURCE_DATE),
+            "band",
+            "cannot be set for the 'rural'",
+        ),
+        (
+            Change("miles", "13", "x", band="suburban", source_date=SOURCE_DATE),
+            "band",
+            "cannot be set",
+        ),
+        (
+            Change("pay_rate", "13", "  ", source_date=SOURCE_DATE),
+            "source",
+            "Say where the value of Care worker pay",
+        ),
+        (
+            Change("pay_rate", "13", "LWF"),
+            "source_date",
+            "Enter the date of the source for Care worker pay rate",
+        ),
+        (
+            Change("travel_minutes", "13", "Run 4", band="rural", source_date="2025-06-01"),
+            "source_date",
+            "Enter the date of the source for Travel time",
+        ),
+        (
+            Change("wage", "13", "x", source_date=SOURCE_DATE),
+            "key",
+            "There is no parameter called 'wage'",
+        ),
     ],
 )
 def test_bad_values_are_refused_with_a_clear_message(
@@ -136,7 +176,7 @@ def test_a_change_that_breaks_the_model_is_refused(scenario, commissioner):
         services.scenario_revise(
             scenario=scenario,
             by=commissioner,
-            changes=[Change("paid_hours_per_year", "0", "x")],
+            changes=[Change("paid_hours_per_year", "0", "x", source_date=SOURCE_DATE)],
             reason="x",
         )
     assert queries.current_version(scenario).number == 1
@@ -149,7 +189,10 @@ def test_other_organisation_and_read_only_roles_cannot_revise(
     for user in (other_commissioner, councillor, contract_manager):
         with pytest.raises(NotAllowed):
             services.scenario_revise(
-                scenario=scenario, by=user, changes=[Change("pay_rate", "13", "x")], reason="x"
+                scenario=scenario,
+                by=user,
+                changes=[Change("pay_rate", "13", "x", source_date=SOURCE_DATE)],
+                reason="x",
             )
         assert not services.can_edit_scenario(user, scenario)
     assert queries.current_version(scenario).number == 1
@@ -169,7 +212,7 @@ def test_copy_takes_the_current_version_with_sources(scenario, council, commissi
     services.scenario_revise(
         scenario=scenario,
         by=commissioner,
-        changes=[Change("overheads", "9.5", "Open book 2025")],
+        changes=[Change("overheads", "9.5", "Open book 2025", source_date=SOURCE_DATE)],
         reason="Open book",
     )
     copy = services.scenario_copy(

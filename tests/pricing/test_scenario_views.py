@@ -1,5 +1,6 @@
 """Scenario pages: who sees what, the build-up and band tables, changing a value, comparing."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -8,6 +9,11 @@ from tendercare.organisations.models import Role
 from tendercare.pricing import queries, services
 from tendercare.pricing.services import Change
 from tests.factories import UserFactory
+
+# The date of every changed value's source (every parameter has a date).
+SOURCE_DATE = dt.date(2025, 6, 1)
+# The same date as the change form posts it.
+DATED = {"source_date-day": "1", "source_date-month": "6", "source_date-year": "2025"}
 
 pytestmark = pytest.mark.django_db
 
@@ -136,12 +142,20 @@ def test_change_a_value_makes_a_version_and_shows_the_new_rate(signed_in, scenar
         ({"band": "suburban"}, "Choose a band from the list"),
         ({"value": "12,60"}, "Enter the new value as a number"),
         ({"value": "1e3"}, "Enter the new value as a number"),
-        ({"source_date-day": "31", "source_date-month": "2"}, "must include a year"),
+        (
+            {"source_date-day": "31", "source_date-month": "2", "source_date-year": ""},
+            "must include a year",
+        ),
         ({"value": "NaN"}, "Enter the new value as a number"),
+        (
+            {"source_date-day": "", "source_date-month": "", "source_date-year": ""},
+            "Enter the date of the source",
+        ),
     ],
 )
 def test_bad_changes_show_an_error_summary_not_a_500(signed_in, scenario, data, message):
     post = {"key": "pay_rate", "band": "", "value": "12.60", "source": "LWF", "reason": "RLW"}
+    post.update({"source_date-day": "22", "source_date-month": "10", "source_date-year": "2024"})
     post.update(data)
     response = signed_in.post(f"/pricing/scenarios/{scenario.pk}/change/", post)
     assert response.status_code == 200
@@ -154,7 +168,13 @@ def test_bad_changes_show_an_error_summary_not_a_500(signed_in, scenario, data, 
 def test_thousands_separators_and_pound_signs_are_understood(signed_in, scenario):
     response = signed_in.post(
         f"/pricing/scenarios/{scenario.pk}/change/",
-        {"key": "ni_secondary_threshold", "value": "£5,500", "source": "HMRC", "reason": "x"},
+        {
+            "key": "ni_secondary_threshold",
+            "value": "£5,500",
+            "source": "HMRC",
+            "reason": "x",
+            **DATED,
+        },
     )
     assert response.status_code == 302
     values = queries.version_values(queries.current_version(scenario))
@@ -164,7 +184,14 @@ def test_thousands_separators_and_pound_signs_are_understood(signed_in, scenario
 def test_a_band_value_can_be_changed_for_travel(signed_in, scenario):
     response = signed_in.post(
         f"/pricing/scenarios/{scenario.pk}/change/",
-        {"key": "travel_minutes", "band": "rural", "value": "25", "source": "Run 3", "reason": "x"},
+        {
+            "key": "travel_minutes",
+            "band": "rural",
+            "value": "25",
+            "source": "Run 3",
+            "reason": "x",
+            **DATED,
+        },
     )
     assert response.status_code == 302
     values = queries.version_values(queries.current_version(scenario))
@@ -191,7 +218,7 @@ def test_create_from_each_starting_point(signed_in, scenario, commissioner):
     services.scenario_revise(
         scenario=scenario,
         by=commissioner,
-        changes=[Change("overheads", "9.50", "Open book 2025")],
+        changes=[Change("overheads", "9.50", "Open book 2025", source_date=SOURCE_DATE)],
         reason="Open book",
     )
     response = signed_in.post(
@@ -234,7 +261,7 @@ def test_compare_two_versions_side_by_side(signed_in, scenario, commissioner):
     second = services.scenario_revise(
         scenario=scenario,
         by=commissioner,
-        changes=[Change("pay_rate", "12.60", "Living Wage Foundation")],
+        changes=[Change("pay_rate", "12.60", "Living Wage Foundation", source_date=SOURCE_DATE)],
         reason="RLW",
     )
     html = page(signed_in, f"/pricing/scenarios/compare/?a={first.pk}&b={second.pk}")
@@ -271,7 +298,7 @@ def test_history_lists_each_revision(signed_in, scenario, commissioner):
     services.scenario_revise(
         scenario=scenario,
         by=commissioner,
-        changes=[Change("pay_rate", "12.60", "LWF")],
+        changes=[Change("pay_rate", "12.60", "LWF", source_date=SOURCE_DATE)],
         reason="RLW from April",
     )
     html = page(signed_in, f"/history/pricing.scenario/{scenario.pk}/")
@@ -301,7 +328,7 @@ def test_compare_presenter_marks_only_what_differs(scenario, commissioner):
     second = services.scenario_revise(
         scenario=scenario,
         by=commissioner,
-        changes=[Change("miles", "10", "Run 2", band="rural")],
+        changes=[Change("miles", "10", "Run 2", band="rural", source_date=SOURCE_DATE)],
         reason="Measured",
     )
     compared = presenters.ComparePresenter(

@@ -48,7 +48,8 @@ class ScenarioCreateForm(GovukForm):
 
 
 class ChangeValueForm(GovukForm):
-    date_fields = {"source_date": ("Date of the source", False)}
+    # Every parameter has a date (issue 4): the date of the source is required.
+    date_fields = {"source_date": ("Date of the source", True)}
 
     key = forms.ChoiceField(
         choices=parameter_choices,
@@ -82,6 +83,12 @@ class ChangeValueForm(GovukForm):
         except InvalidOperation:
             raise forms.ValidationError(NOT_A_NUMBER) from None
         return raw
+
+    def add_error(self, field, error):
+        # A refusal from services.py names "source_date"; the form shows it on the day box.
+        if field in self.date_fields:
+            field = f"{field}-day"
+        super().add_error(field, error)
 
 
 class CompareForm(GovukForm):

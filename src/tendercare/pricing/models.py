@@ -59,8 +59,8 @@ class ScenarioVersion(models.Model):
 
 
 class Parameter(models.Model):
-    """A named value with its unit and source. band "" applies to every band unless a band has
-    its own row."""
+    """A named value with its unit, source and the date of that source. band "" applies to
+    every band unless a band has its own row."""
 
     version = models.ForeignKey(ScenarioVersion, on_delete=models.CASCADE, related_name="params")
     key = models.CharField(max_length=40)
@@ -68,7 +68,7 @@ class Parameter(models.Model):
     value = models.DecimalField(max_digits=12, decimal_places=4)
     unit = models.CharField(max_length=60)
     source = models.CharField(max_length=300)
-    source_date = models.DateField(null=True, blank=True)
+    source_date = models.DateField()
 
     class Meta:
         ordering = ["version", "key", "band"]

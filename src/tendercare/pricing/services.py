@@ -84,7 +84,13 @@ def _check_change(change: Change) -> Change:
     source = (change.source or "").strip()
     if not source:
         raise ChangeRefused(f"Say where the value of {spec.label} comes from", "source")
-    return Change(spec.key, value, source[:300], change.band, change.source_date)
+    # Every value carries the date of its source (issue 4: value, unit, source and date).
+    if not isinstance(change.source_date, dt.date):
+        raise ChangeRefused(f"Enter the date of the source for {spec.label}", "source_date")
+    source_date = change.source_date
+    if isinstance(source_date, dt.datetime):
+        source_date = source_date.date()
+    return Change(spec.key, value, source[:300], change.band, source_date)
 
 
 def _check_rate(values) -> None:
@@ -116,11 +122,22 @@ def starting_values(point: str) -> tuple[defaults.Default, ...]:
     if point == HCA_NLW:
         return rows
     if point == REAL_LIVING_WAGE:
-        rlw = defaults.Default(
-            "pay_rate", defaults.RLW_2025, "GBP per hour", defaults.RLW_SOURCE, None
-        )
+        rlw = rlw_pay_rate()
         return tuple(rlw if (d.key, d.band) == ("pay_rate", "") else d for d in rows)
     raise DomainError("Choose where the scenario starts from")
+
+
+def rlw_pay_rate() -> defaults.Default:
+    """The Real Living Wage pay rate row, dated. defaults.RLW_2025_DEFAULT carries the date of
+    the Living Wage Foundation's announcement; without it, the date of the National Living Wage
+    row (the same pay year) stands in, so the row is never undated."""
+    row = getattr(defaults, "RLW_2025_DEFAULT", None)
+    if isinstance(row, defaults.Default) and isinstance(row.source_date, dt.date):
+        return row
+    nlw = next(d for d in defaults.HCA_2025 if (d.key, d.band) == ("pay_rate", ""))
+    return defaults.Default(
+        "pay_rate", defaults.RLW_2025, "GBP per hour", defaults.RLW_SOURCE, nlw.source_date
+    )
 
 
 def version_rows(version: ScenarioVersion) -> tuple[defaults.Default, ...]:
@@ -152,7 +169,11 @@ def scenario_create(
     version = ScenarioVersion.objects.create(
         scenario=scenario, number=1, reason=reason[:500], created_by=by
     )
-    rows = starting_values or (*defaults.HCA_2025, *defaults.BAND_TRAVEL)
+    rows = tuple(starting_values or (*defaults.HCA_2025, *defaults.BAND_TRAVEL))
+    undated = [d for d in rows if not isinstance(d.source_date, dt.date)]
+    if undated:
+        labels = ", ".join(sorted({cost_model.SPECS[d.key].label for d in undated}))
+        raise DomainError(f"Every starting value needs the date of its source: {labels} has none")
     Parameter.objects.bulk_create(
         Parameter(
             version=version,
