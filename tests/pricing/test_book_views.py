@@ -63,9 +63,10 @@ def test_budget_page_shows_tables_chart_and_totals(client, commissioner, council
     html = page(client.get(BUDGET))
     assert "Budget impact 2025/26" in html
     assert 'role="img"' in html and "Modelled cost and current spend by zone" in html
-    # North urban 1000 x 30.39; the whole: 56,118.00 modelled against 54,500.00.
-    assert "£30,390.00" in html and "£56,118.00" in html and "£54,500.00" in html
-    assert "£1,618.00" in html
+    # North urban 1000 x 30.40; the whole: 56,136.00 modelled against 54,500.00 (worked in
+    # tests/pricing/test_budget.py), 1,636.00 more.
+    assert "£30,400.00" in html and "£56,136.00" in html and "£54,500.00" in html
+    assert "£1,636.00" in html
     assert "By locality" in html and "No locality given" in html
 
 
@@ -198,20 +199,21 @@ def test_flags_are_shown_against_the_chosen_scenario(client, commissioner, provi
     assert "Overheads outside the credible range" in html
     assert "Return outside the credible range" in html
     assert "govuk-warning-text" in html
-    assert "model rate £32.14" in html  # fringe
+    assert "model rate £32.15" in html  # fringe: the all-bands rate on the HCA defaults
 
 
 def test_abnormally_low_warning_for_a_bid_past_its_deadline(
     client, commissioner, provider_user, provider_org, council
 ):
     scenario_for(council)
-    # Urban model rate 30.39, rural 35.11: both bid prices are below.
+    # Urban model rate 30.40, rural 35.12: both bid prices are below.
     bid = bid_with_prices(council, provider_org, prices={"urban": "29.00", "rural": "34.00"})
     submission = submit(provider_user, provider_org, council, source="bid", bid_id=bid.pk)
     client.force_login(commissioner)
     html = page(client.get(reverse("pricing:submission", args=[submission.pk])))
     assert "Abnormally low price" in html
-    assert "The bid price of £29.00 an hour for urban visits is £1.39" in html
+    # 30.40 - 29.00 = 1.40.
+    assert "The bid price of £29.00 an hour for urban visits is £1.40" in html
     assert "Seek a clarification" in html and "section 19" in html
 
 

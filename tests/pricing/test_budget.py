@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from tendercare.pricing import budget, cost_model, defaults
 
 MODEL = {**defaults.as_values(defaults.HCA_2025), **defaults.as_values(defaults.BAND_TRAVEL)}
-# Band rates on these values: urban 30.39, fringe 32.14, rural 35.11, isolated 38.85.
+# Band rates on these values: urban 30.40, fringe 32.15, rural 35.12, isolated 38.86 (each is
+# the cost_model build-up; overheads 8.49 derived from the HCA totals, see docs/pricing.md).
 HOURS = [
     budget.Hours("urban", D("1000"), D("29000.00"), zone="North", locality="Gillingham"),
     budget.Hours("rural", D("200"), D("7500.00"), zone="North", locality="Hoo"),
@@ -21,10 +22,10 @@ HOURS = [
 def test_band_rates_come_from_the_cost_model():
     rates = budget.rates_by_band(MODEL)
     assert rates == {
-        "urban": D("30.39"),
-        "fringe": D("32.14"),
-        "rural": D("35.11"),
-        "isolated": D("38.85"),
+        "urban": D("30.40"),
+        "fringe": D("32.15"),
+        "rural": D("35.12"),
+        "isolated": D("38.86"),
     }
 
 
@@ -32,24 +33,28 @@ def test_impact_by_zone_rows_and_totals():
     result = budget.impact(HOURS, MODEL, by="zone")
     table = [(r.group, r.band, r.hours, r.modelled, r.current_spend) for r in result.rows]
     assert table == [
-        ("North", "urban", D("1000"), D("30390.00"), D("29000.00")),
-        # Two North rural rows are summed: 300 hours x 35.11.
-        ("North", "rural", D("300"), D("10533.00"), D("10500.00")),
-        ("South", "urban", D("500"), D("15195.00"), D("15000.00")),
+        # 1000 hours x 30.40 = 30,400.00.
+        ("North", "urban", D("1000"), D("30400.00"), D("29000.00")),
+        # Two North rural rows are summed: 300 hours x 35.12 = 10,536.00.
+        ("North", "rural", D("300"), D("10536.00"), D("10500.00")),
+        # 500 hours x 30.40 = 15,200.00.
+        ("South", "urban", D("500"), D("15200.00"), D("15000.00")),
     ]
-    assert result.rows[0].difference == D("1390.00")
+    assert result.rows[0].difference == D("1400.00")  # 30,400.00 - 29,000.00
     assert result.rows[1].current_rate == D("35.00")
     north, south = result.groups
+    # North: 30,400.00 + 10,536.00 = 40,936.00 against 29,000.00 + 10,500.00 = 39,500.00.
     assert (north.label, north.hours, north.modelled, north.difference) == (
         "North",
         D("1300"),
-        D("40923.00"),
-        D("1423.00"),
+        D("40936.00"),
+        D("1436.00"),
     )
-    assert south.difference == D("195.00")
-    assert result.total.modelled == D("56118.00")
+    assert south.difference == D("200.00")  # 15,200.00 - 15,000.00
+    # 40,936.00 + 15,200.00 = 56,136.00 against 54,500.00: 1,636.00 more.
+    assert result.total.modelled == D("56136.00")
     assert result.total.current_spend == D("54500.00")
-    assert result.total.difference == D("1618.00")
+    assert result.total.difference == D("1636.00")
 
 
 def test_impact_by_locality_groups_otherwise_and_names_blanks():

@@ -86,6 +86,39 @@ def test_hca_defaults_give_the_minimum_price_within_one_percent():
     assert within_one_percent(build.rate, defaults.HCA_MINIMUM_PRICE_2025), build.rate
     assert within_one_percent(build.care_worker_cost, defaults.HCA_CARE_WORKER_COST_2025)
     assert build.line("contact_pay").amount == defaults.NLW_2025 == Decimal("12.21")
+    # Worked by hand (docs/pricing.md): care-worker lines 12.21 + 3.05 + 0.37 + 1.89 + 0.31
+    # + 2.03 + 0.38 + 2.48 = 22.72 (the HCA says 22.71); overheads 8.49 come from the HCA's
+    # two totals alone, (32.14 - 22.71 - 3% of 22.71) / 1.03; return 3% of 31.21 = 0.94.
+    # So 22.72 + 8.49 + 0.94 = 32.15, 1p (0.03%) above the HCA's 32.14.
+    assert build.care_worker_cost == Decimal("22.72")
+    assert build.line("overheads").amount == Decimal("8.49")
+    assert build.line("return").amount == Decimal("0.94")
+    assert build.rate == Decimal("32.15")
+
+
+def test_overheads_are_derived_from_the_two_hca_totals_not_from_the_model():
+    published = defaults.HCA_MINIMUM_PRICE_2025 - defaults.HCA_CARE_WORKER_COST_2025  # 9.43
+    ret = HCA[("return_rate", "")] / 100
+    derived = (published - ret * defaults.HCA_CARE_WORKER_COST_2025) / (1 + ret)
+    assert derived.quantize(cost_model.PENNY) == HCA[("overheads", "")] == Decimal("8.49")
+
+
+def test_every_default_has_a_source_and_a_date_and_none_claims_calibration():
+    for default in (*defaults.HCA_2025, *defaults.BAND_TRAVEL, defaults.RLW_2025_DEFAULT):
+        assert default.source and len(default.source) <= 300, default.key
+        assert default.source_date is not None, default.key
+        assert "calibrated" not in default.source, default.key
+    by_key = {d.key: d for d in defaults.HCA_2025}
+    for key in ("travel_minutes", "miles", "training_ratio", "sick_pay", "paid_hours_per_year"):
+        assert "HCA's own 2025/26 figure for this line was not found" in by_key[key].source
+
+
+def test_the_real_living_wage_default_is_dated_by_its_announcement():
+    rlw = defaults.RLW_2025_DEFAULT
+    assert (rlw.key, rlw.band, rlw.value) == ("pay_rate", "", Decimal("12.60"))
+    assert rlw.source == defaults.RLW_SOURCE and "Living Wage Foundation" in rlw.source
+    assert rlw.source_date == defaults.RLW_2025_DATE
+    assert rlw.source_date.isoformat() == "2024-10-23"
 
 
 def test_band_defaults_keep_the_all_bands_rate_calibrated():
@@ -119,6 +152,23 @@ def test_uplifts_and_reasons():
     # 20 minutes per contact hour at 40-minute visits is 26.7 at 30-minute visits.
     assert "26.7 minutes and 12.00 miles" in rate.reason
     assert "rural areas for 30-minute visits" in rate.reason
+    # The uplifts are reasons too, with the rates they give.
+    assert f"the 10% high-dependency uplift ({rate.high_dependency} an hour)" in rate.reason
+    assert "two care workers plus the 5% double-up uplift" in rate.reason
+    assert f"({rate.double_up} an hour)" in rate.reason
+
+
+def test_reasons_name_only_the_uplifts_a_band_has():
+    values = cost_model.with_value(WITH_BANDS, "high_dependency_uplift", Decimal("0"), "urban")
+    values = cost_model.with_value(values, "double_up_uplift", Decimal("12.5"), "urban")
+    urban = [r for r in cost_model.band_rates(values) if r.band == "urban"]
+    for r in urban:
+        assert "high-dependency" not in r.reason and r.high_dependency == r.rate
+        assert "the 12.5% double-up uplift" in r.reason
+    none = {k: v for k, v in WITH_BANDS.items() if "uplift" not in k[0]}
+    for r in cost_model.band_rates(none):
+        assert "uplift" not in r.reason
+        assert r.double_up == 2 * r.rate
 
 
 def test_a_band_value_wins_over_the_all_bands_value():

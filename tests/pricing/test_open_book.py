@@ -46,9 +46,10 @@ def test_rows_put_the_provider_beside_the_model_with_the_difference():
     assert travel.percent_difference == D("-0.25")
     pay = rural.row("pay_rate")
     assert pay.difference == D("0.29")  # 12.50 - 12.21
-    # The model's fringe rate is the HCA minimum price.
-    assert comparison.bands[1].model_rate == D("32.14")
-    assert comparison.bands[1].row("hourly_price").model == D("32.14")
+    # The model's fringe rate is the all-bands rate on the HCA defaults: 32.15, 1p above the
+    # HCA's 32.14 (the care-worker lines sum to 22.72 against the HCA's 22.71).
+    assert comparison.bands[1].model_rate == D("32.15")
+    assert comparison.bands[1].row("hourly_price").model == D("32.15")
     # Items not given have no provider figure and no difference.
     assert rural.row("miles").provider is None
     assert rural.row("miles").difference is None
@@ -149,9 +150,9 @@ def test_a_bid_price_below_the_band_cost_is_abnormally_low_not_rejected():
     )
     (flag,) = comparison.flags_of("abnormally_low")
     assert flag.bands == ("rural",)
-    # Model rural rate 35.11: 5.11 (14.6%) below.
-    assert comparison.bands[2].model_rate == D("35.11")
-    assert "£30.00" in flag.message and "£5.11 (14.6%) below" in flag.message
+    # Model rural rate 35.12: 35.12 - 30.00 = 5.12 below, 5.12 / 35.12 = 14.6%.
+    assert comparison.bands[2].model_rate == D("35.12")
+    assert "£30.00" in flag.message and "£5.12 (14.6%) below" in flag.message
     assert "clarification" in flag.message and "do not reject" in flag.message
     assert "section 19" in flag.source
     assert comparison.bands[2].row("hourly_price").provider == D("30.00")

@@ -21,3 +21,10 @@ def test_every_default_is_listed_with_its_source():
         )
         assert row is not None, f"{default.key} ({default.band or 'all'}) missing from docs"
         assert default.source in row
+        assert row.rstrip().endswith(f"| {default.source_date.isoformat()} |"), row
+
+
+def test_the_real_living_wage_starting_point_is_documented_with_its_date():
+    text = DOCS.read_text()
+    rlw = defaults.RLW_2025_DEFAULT
+    assert rlw.source in text and rlw.source_date.isoformat() in text

@@ -253,22 +253,41 @@ class BandRate:
 def band_rates(
     values: dict[tuple[str, str], Decimal], *, bands=BANDS, lengths=VISIT_LENGTHS
 ) -> list[BandRate]:
-    """A rate per band and visit length, with the reason it differs."""
+    """A rate per band and visit length, with the reasons: the band's travel, and the
+    high-dependency and double-up uplifts when the band has one above nil."""
     rates = []
     for band in bands:
         inputs = resolve(values, band)
+        hd_uplift = inputs.values.get("high_dependency_uplift", Decimal(0))
+        du_uplift = inputs.values.get("double_up_uplift", Decimal(0))
         for minutes in lengths:
             rate = build_up(inputs, visit_minutes=minutes).rate
-            hd = _money(rate * (1 + _pct(inputs.values.get("high_dependency_uplift", Decimal(0)))))
-            du = _money(2 * rate * (1 + _pct(inputs.values.get("double_up_uplift", Decimal(0)))))
+            hd = _money(rate * (1 + _pct(hd_uplift)))
+            du = _money(2 * rate * (1 + _pct(du_uplift)))
             scale = inputs["average_visit_minutes"] / Decimal(minutes)
-            reason = (
+            reasons = [
                 f"{(inputs['travel_minutes'] * scale).quantize(Decimal('0.1'))} minutes and "
                 f"{(inputs['miles'] * scale).quantize(Decimal('0.01'))} miles of travel per "
                 f"contact hour in {band} areas for {minutes}-minute visits"
-            )
-            rates.append(BandRate(band, minutes, rate, hd, du, reason))
+            ]
+            if hd_uplift > 0:
+                reasons.append(
+                    f"high-dependency visits add the {_plain(hd_uplift)}% high-dependency "
+                    f"uplift ({hd} an hour)"
+                )
+            if du_uplift > 0:
+                reasons.append(
+                    f"double-up visits are two care workers plus the {_plain(du_uplift)}% "
+                    f"double-up uplift ({du} an hour)"
+                )
+            rates.append(BandRate(band, minutes, rate, hd, du, "; ".join(reasons)))
     return rates
+
+
+def _plain(value: Decimal) -> str:
+    """A percentage without trailing zeros: 10 rather than 10.00."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @dataclass(frozen=True)
