@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export TENDERCARE_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: install demo serve test test-fast lint bench clean migrate
+.PHONY: install demo serve test test-fast lint bench bench-quick clean migrate
 
 $(BIN)/tendercare: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ test: install lint
 bench: install
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/run.py
+
+bench-quick: install
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	BENCH_QUICK=1 $(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) node_modules var

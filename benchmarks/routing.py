@@ -203,9 +203,12 @@ def read_best_known(path: Path) -> dict[str, BestKnown]:
 
 def mankowska_path(name: str) -> Path | None:
     for base in (SHIPPED / "hhcrsp", SHARED / "hhcrsp"):
-        path = base / "instances" / "mankowska" / f"{name}.json"
-        if path.exists():
-            return path
+        for path in (
+            base / "instances" / "mankowska" / f"{name}.json",
+            base / "instances" / "mankowska" / f"{name}.json.gz",
+        ):
+            if path.exists():
+                return path
     return None
 
 

@@ -1,6 +1,8 @@
 """`make bench`: how long the main jobs take on this machine. Prints figures; asserts nothing.
 
-Runs against a throwaway SQLite database (or DATABASE_URL if set, which it then empties).
+Runs against a throwaway SQLite database (or DATABASE_URL if set, which it then empties). The
+full figures the issues ask for take about an hour on 2 cores; `make bench-quick`
+(BENCH_QUICK=1) runs a reduced set in about 8 minutes.
 """
 
 import io
@@ -25,6 +27,7 @@ from django.test import Client  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
+QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
 console = Console()
 results: list[tuple[str, str, str]] = []
 
@@ -147,20 +150,27 @@ def main() -> None:
         )
         console.print(line)
 
-    # Monitoring delivery: a Kent year of visits through the real import, then the KPI engine for
-    # the year against the same KPIs as one hand-written DuckDB query and in pandas. A reduced
-    # year here; `benchmarks/monitoring.py --rows 7000000` gives the full figures
-    # (docs/monitoring-bench.md).
+    # Monitoring delivery: a Kent year of at least 7 million visits through the real import, then
+    # the KPI engine for the year against the same KPIs as one hand-written DuckDB query and in
+    # pandas (docs/monitoring-bench.md). `make bench-quick` (BENCH_QUICK=1) uses 1 million.
     import monitoring as monitoring_bench
 
-    results.extend(monitoring_bench.bench_rows())
+    results.extend(
+        monitoring_bench.bench_rows(
+            rows=monitoring_bench.DEFAULT_ROWS if QUICK else monitoring_bench.FULL_ROWS
+        )
+    )
 
-    # The routing engine on published benchmarks: a reduced default (six Solomon instances, the
-    # eight Mankowska instances of the headline gap, 10 s each); `benchmarks/routing.py --full`
-    # gives the full figures (docs/routing-bench.md).
+    # The routing engine on published benchmarks (docs/routing-bench.md): all 56 Solomon
+    # instances at 10 s with OR-Tools beside, and the 50 Mankowska instances of 10 to 100
+    # patients at 30 s (about 45 minutes). `make bench-quick`: six Solomon instances and the
+    # eight Mankowska instances of the headline gap, 10 s each.
     import routing as routing_bench
 
-    results.extend(routing_bench.bench_rows())
+    if QUICK:
+        results.extend(routing_bench.bench_rows())
+    else:
+        results.extend(routing_bench.bench_rows(full=True, mankowska_seconds=30.0))
 
     table = Table(
         title=f"Tendercare bench ({django.db.connection.vendor}, Python {sys.version.split()[0]})"

@@ -78,6 +78,24 @@ def _replace_visit(solution, caregiver, patient, **changes):
     return hhc.Solution(tuple(routes))
 
 
+ZIPPED = sorted((DATA / "instances" / "mankowska").glob("*.json.gz"))
+
+
+def test_the_gzipped_instances_are_the_rest_of_the_ten_to_a_hundred_patients():
+    best = best_known_table()
+    wanted = {n for n in best if 10 <= int(n.split("_")[2]) <= 100}
+    zipped = {p.name[: -len(".json.gz")] for p in ZIPPED}
+    assert zipped | set(SHIPPED) == wanted
+    assert not zipped & set(SHIPPED)
+
+
+@pytest.mark.parametrize("path", ZIPPED[:3] + ZIPPED[-3:], ids=lambda p: p.name)
+def test_a_gzipped_instance_reads_like_a_plain_one(path):
+    instance = hhc.read_instance(path)
+    assert instance.name == path.name[: -len(".json.gz")]
+    assert len(instance.patients) == int(instance.name.split("_")[2])
+
+
 def test_checker_rejects_a_caregiver_without_the_skill():
     instance, solution = hhc.read_instance(TOY), hhc.read_solution(TOY_OPTIMAL)
     # c2 gives only s3: make its p2 visit an s2 visit by swapping the requirement.

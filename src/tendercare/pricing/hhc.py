@@ -61,6 +61,7 @@ serves every task with the right skills is feasible).
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 import time
@@ -126,7 +127,11 @@ class Instance:
 
 
 def read_instance(path: str | Path) -> Instance:
+    """An instance in the iolab-uniud JSON format, plain or gzipped (NAME.json or NAME.json.gz)."""
     path = Path(path)
+    if path.name.endswith(".gz"):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            return parse_instance(json.load(handle), name=path.name[: -len(".json.gz")])
     return parse_instance(json.loads(path.read_text()), name=path.stem)
 
 
