@@ -42,7 +42,7 @@ def test_commissioner_changes_the_pay_rate_and_sees_the_rate_change(page, commis
     sign_in(page, "commissioner", PASSWORD)
     when_i_open_the_scenario(page, "Medway home care 2025/26")
     rate = page.locator("#rate strong")
-    expect(rate).to_have_text("£32.14")
+    expect(rate).to_have_text("£32.15")  # HCA 2025/26: 32.14, within 1%
     check_accessibility(page)
 
     # A bad value is refused with an error summary, and nothing changes.
@@ -54,8 +54,8 @@ def test_commissioner_changes_the_pay_rate_and_sees_the_rate_change(page, commis
     page.get_by_role("button", name="Save new version").click()
     banner = page.locator(".govuk-notification-banner--success")
     expect(banner).to_contain_text("Version 2 saved")
-    expect(banner).to_contain_text("(it was £32.14)")
-    expect(rate).not_to_have_text("£32.14")
+    expect(banner).to_contain_text("(it was £32.15)")
+    expect(rate).not_to_have_text("£32.15")
     new_rate = rate.inner_text()
     expect(banner).to_contain_text(f"is now {new_rate}")
     expect(page.locator("#build-up-table")).to_contain_text("12.60 an hour x 1 contact hour")
@@ -85,7 +85,7 @@ def test_commissioner_creates_a_scenario_at_the_real_living_wage(page, commissio
     page.get_by_label("The same assumptions at the Real Living Wage").check()
     page.get_by_role("button", name="Create scenario").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("created")
-    expect(page.locator("#rate strong")).not_to_have_text("£32.14")
+    expect(page.locator("#rate strong")).not_to_have_text("£32.15")
     expect(page.get_by_role("table", name="Parameters of version 1")).to_contain_text(
         "Real Living Wage 2025/26"
     )
