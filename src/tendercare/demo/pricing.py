@@ -179,7 +179,7 @@ def build(
                 "pay_rate",
                 defaults.RLW_2026,
                 defaults.RLW_2026_SOURCE,
-                source_date=dt.date(2025, 10, 22),
+                source_date=defaults.RLW_2026_DATE,
             )
         ],
         reason="Pay care workers the Real Living Wage",
