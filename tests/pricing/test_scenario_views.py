@@ -37,7 +37,7 @@ def page(client, path) -> str:
 def test_list_shows_each_scenario_with_its_rate(signed_in, scenario):
     html = page(signed_in, "/pricing/")
     assert "Medway 2025/26" in html
-    assert "£32.14" in html
+    assert "£32.15" in html  # the HCA defaults: HCA 32.14, within 1%
     assert "Create a scenario" in html
 
 
@@ -46,14 +46,14 @@ def test_scenario_page_shows_build_up_bands_check_sensitivity_and_versions(signe
     # Build-up: every line, the total and its working.
     for label in ("Pay for contact time", "Employer National Insurance", "Return on operations"):
         assert label in html
-    assert "£12.21" in html and "£32.14" in html
+    assert "£12.21" in html and "£32.15" in html
     assert "100.0%" in html  # shares add up
     # The chart is an accessible SVG with its sentence.
     assert html.count('role="img"') == 2
     assert "build-up-summary" in html and "sensitivity-summary" in html
     # HCA check.
     assert "Homecare Association 2025/26" in html
-    assert "no change" in html and "(within 1%)" in html
+    assert "+£0.01" in html and "(within 1%)" in html  # 32.15 against the HCA 32.14
     # Band rates: 4 bands x 3 visit lengths, with reasons.
     assert html.count(" minutes</td>") == 12
     assert "in isolated areas for 30-minute visits" in html
@@ -123,7 +123,7 @@ def test_change_a_value_makes_a_version_and_shows_the_new_rate(signed_in, scenar
     assert version.number == 2
     pay = version.params.get(key="pay_rate", band="")
     assert pay.value == Decimal("12.60") and pay.source_date.isoformat() == "2024-10-22"
-    assert "Version 2 saved" in html and "(it was £32.14)" in html
+    assert "Version 2 saved" in html and "(it was £32.15)" in html
     assert "Pay the Real Living Wage" in html
     assert f"?a={version.scenario.versions.get(number=1).pk}&amp;b={version.pk}" in html
 
