@@ -16,7 +16,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import numpy as np
 from django.db import transaction
@@ -30,7 +30,7 @@ from tendercare.geography.models import Lsoa, Postcode
 from tendercare.geography.ons_files import normalise_postcode
 from tendercare.organisations.models import Organisation
 
-from . import queries, routing, rules, services
+from . import cost_model, queries, routing, rules, services
 from .models import (
     TravelBandResult,
     TravelCarer,
@@ -48,6 +48,13 @@ DEFAULT_DETOUR = Decimal("1.30")  # road distance / straight line, typical of En
 LOCAL_MILES = {"urban": 0.4, "fringe": 0.7, "rural": 1.2, "isolated": 2.0}
 MAX_DURATION_MINUTES = 600
 MAX_SHIFT_HOURS = 16
+# Travel per contact hour is measured on served visits only. Visits left out are the hardest to
+# fit (often far-flung or at peak times), so a run that drops many of them understates travel:
+# a run that leaves more than this share of its visits unserved cannot be applied to a scenario.
+MAX_UNSERVED_SHARE = Decimal("0.05")
+# Detour factor (road / straight line) and door-to-door speeds a run may be given.
+MIN_DETOUR, MAX_DETOUR = Decimal("1.00"), Decimal("3.00")
+MIN_SPEED_MPH, MAX_SPEED_MPH = 1, 70
 
 VISIT_COLUMNS = Columns(
     required=["visit_id", "window_start", "window_end", "duration_minutes"],
@@ -312,6 +319,11 @@ def travel_import(
         return result
     if not 1 <= seconds_per_day <= 600:
         result.errors.append(("Time", RowError(0, "", "Seconds per day must be 1 to 600")))
+    detour, detour_error = check_detour(detour)
+    if detour_error:
+        result.errors.append(("Detour factor", RowError(0, "", detour_error)))
+    speeds, speed_errors = check_speeds(speeds)
+    result.errors.extend(("Speeds", RowError(0, "", message)) for message in speed_errors)
     places = _Places()
     visit_rows = _read(
         "Visits file",
@@ -346,14 +358,13 @@ def travel_import(
         )
     if result.errors:
         return result
-    speeds = {**DEFAULT_SPEEDS, **(speeds or {})}
     settings = {band: float(speeds[band]) for band in BANDS}
     result.run = _create(
         owner=owner,
         by=by,
         zone=zone,
         week_start=week_start,
-        detour=detour or DEFAULT_DETOUR,
+        detour=detour,
         speeds=settings,
         matrix_rows=matrix_rows,
         seconds_per_day=seconds_per_day,
@@ -361,6 +372,48 @@ def travel_import(
         carer_rows=carer_rows,
     )
     return result
+
+
+def check_detour(detour) -> tuple[Decimal, str]:
+    """The detour factor as a Decimal of two places (the default when none is given), and a
+    message when it is not a number from MIN_DETOUR to MAX_DETOUR."""
+    if detour is None or (isinstance(detour, str) and not detour.strip()):
+        return DEFAULT_DETOUR, ""
+    message = (
+        f"The detour factor must be a number from {MIN_DETOUR} to {MAX_DETOUR}, "
+        f"like {DEFAULT_DETOUR} (road miles for each straight-line mile)"
+    )
+    try:
+        value = Decimal(str(detour).strip())
+    except (InvalidOperation, ValueError):
+        return DEFAULT_DETOUR, message
+    if not value.is_finite() or not MIN_DETOUR <= value <= MAX_DETOUR:
+        return DEFAULT_DETOUR, message
+    return value.quantize(Decimal("0.01")), ""
+
+
+def check_speeds(speeds) -> tuple[dict[str, float], list[str]]:
+    """Speeds in mph for every band: those given replace the defaults. Messages for an unknown
+    band or a speed that is not a number from MIN_SPEED_MPH to MAX_SPEED_MPH."""
+    merged = dict(DEFAULT_SPEEDS)
+    errors = []
+    for band, mph in (speeds or {}).items():
+        name = str(band).strip().lower()
+        if name not in BANDS:
+            errors.append(f"There is no band called {band!r}: give speeds for {', '.join(BANDS)}")
+            continue
+        try:
+            number = float(str(mph).strip())
+        except ValueError:
+            number = math.nan
+        if not (math.isfinite(number) and MIN_SPEED_MPH <= number <= MAX_SPEED_MPH):
+            errors.append(
+                f"The {name} speed must be a number of miles per hour from {MIN_SPEED_MPH} "
+                f"to {MAX_SPEED_MPH}"
+            )
+            continue
+        merged[name] = number
+    return merged, errors
 
 
 @transaction.atomic
@@ -695,6 +748,78 @@ def feasibility_passed(run: TravelRun) -> bool:
     return run.status == TravelRun.Status.DONE and run.feasible is True
 
 
+@dataclass
+class Unserved:
+    """Visits a run left unserved in one band (or all bands), and their contact hours (each
+    carer's time, as for served visits: a double-up counts twice)."""
+
+    band: str
+    visits: int = 0
+    contact_hours: Decimal = Decimal(0)
+
+    @property
+    def label(self) -> str:
+        return self.band.title() if self.band else "All bands"
+
+
+@dataclass
+class UnservedSummary:
+    bands: list[Unserved]
+    total: Unserved
+    visits: int  # every visit in the run, served or not
+
+    @property
+    def share(self) -> Decimal:
+        return Decimal(self.total.visits) / self.visits if self.visits else Decimal(0)
+
+    @property
+    def too_many(self) -> bool:
+        return self.share > MAX_UNSERVED_SHARE
+
+    def sentence(self) -> str:
+        if not self.total.visits:
+            return "Every visit was served."
+        return (
+            f"{self.total.visits} of {self.visits} visits ({_percent(self.share)}), "
+            f"{self.total.contact_hours} contact hours, were left unserved. Travel per contact "
+            "hour is measured on served visits only, so when the visits left out are the hard "
+            "ones to reach it understates travel. A run that leaves more than "
+            f"{_percent(MAX_UNSERVED_SHARE)} of its visits unserved cannot be applied to a "
+            "scenario."
+        )
+
+
+def _percent(share: Decimal) -> str:
+    return f"{(share * 100).quantize(Decimal('0.1'))}%"
+
+
+def _hours(minutes: int) -> Decimal:
+    return (Decimal(minutes) / 60).quantize(Decimal("0.01"))
+
+
+def unserved_summary(run: TravelRun) -> UnservedSummary:
+    """How many visits and contact hours the run left unserved, by band."""
+    refs = set(run.unserved or [])
+    bands = {band: Unserved(band) for band in BANDS}
+    total = Unserved("")
+    minutes = defaultdict(int)
+    count = 0
+    for ref, band, duration, double_up in run.visits.values_list(
+        "ref", "band", "duration_minutes", "double_up"
+    ):
+        count += 1
+        if ref in refs:
+            bands[band].visits += 1
+            minutes[band] += duration * (2 if double_up else 1)
+    for band, line in bands.items():
+        line.contact_hours = _hours(minutes[band])
+        total.visits += line.visits
+    total.contact_hours = _hours(sum(minutes.values()))
+    return UnservedSummary(
+        bands=[line for line in bands.values() if line.visits], total=total, visits=count
+    )
+
+
 # --- applying to a scenario ------------------------------------------------------------------
 
 
@@ -707,7 +832,9 @@ def source_line(run: TravelRun) -> str:
 
 def travel_apply(*, run: TravelRun, scenario, by, reason: str = ""):
     """A new version of the scenario with this run's travel minutes and miles per contact hour
-    for every band the run measured; the run is the source of each value."""
+    for every band the run measured, and the average visit length it measured them at; the run
+    is the source of each value. Refused if the run failed its check or left more than
+    MAX_UNSERVED_SHARE of its visits unserved."""
     if by is not None and not (
         rules.can_edit_pricing(by, run) and rules.can_edit_pricing(by, scenario)
     ):
@@ -718,12 +845,20 @@ def travel_apply(*, run: TravelRun, scenario, by, reason: str = ""):
         raise DomainError("Only a finished travel run can be applied")
     if not feasibility_passed(run):
         raise DomainError("This run did not pass its feasibility check, so it cannot be applied")
+    unserved = unserved_summary(run)
+    if unserved.too_many:
+        raise DomainError(
+            f"{unserved.total.visits} of {unserved.visits} visits "
+            f"({_percent(unserved.share)}) were left unserved, more than the "
+            f"{_percent(MAX_UNSERVED_SHARE)} a run may leave out: travel per contact hour is "
+            "measured on served visits only, so these figures would understate travel. Add "
+            "carers or shifts where visits were not served and run again."
+        )
     source = source_line(run)
     ran = timezone.localtime(run.finished_at).date()
-    changes = []
-    for result in run.band_results.all():
-        if not result.contact_hours:
-            continue
+    results = [r for r in run.band_results.all() if r.contact_hours]
+    changes = _visit_length_changes(results, source, ran)
+    for result in results:
         changes.append(
             services.Change(
                 "travel_minutes",
@@ -751,6 +886,34 @@ def travel_apply(*, run: TravelRun, scenario, by, reason: str = ""):
             run, summary=f"Travel run {run.pk} applied to {scenario.name} v{version.number}"
         )
     return version
+
+
+def _visit_length_changes(results, source, ran) -> list:
+    """The run's measured average visit length: the cost model rescales travel to 30, 45 and
+    60-minute visits from the visit length the travel was measured at. By band if the
+    parameter is by band; otherwise the mean of the bands' averages weighted by their contact
+    hours (the weight the travel figures carry). Nothing when the run measured no visits."""
+    measured = [r for r in results if r.visits and r.average_visit_minutes > 0]
+    if not measured:
+        return []
+    if cost_model.SPECS["average_visit_minutes"].by_band:
+        return [
+            services.Change(
+                "average_visit_minutes",
+                r.average_visit_minutes,
+                source=source,
+                band=r.band,
+                source_date=ran,
+            )
+            for r in measured
+        ]
+    hours = sum(r.contact_hours for r in measured)
+    mean = sum(r.average_visit_minutes * r.contact_hours for r in measured) / hours
+    return [
+        services.Change(
+            "average_visit_minutes", round(mean, 2), source=source, band="", source_date=ran
+        )
+    ]
 
 
 def _family(run) -> list[int]:

@@ -43,6 +43,26 @@ def _may_edit(request, obj=None) -> None:
         raise PermissionDenied("You can read travel runs but not create or apply them")
 
 
+def _speed_field(band: str) -> forms.DecimalField:
+    label = f"The {band} speed"
+    return forms.DecimalField(
+        required=False,
+        min_value=travel.MIN_SPEED_MPH,
+        max_value=travel.MAX_SPEED_MPH,
+        max_digits=4,
+        decimal_places=1,
+        error_messages={
+            "invalid": f"{label} must be a number of miles per hour, like "
+            f"{travel.DEFAULT_SPEEDS[band]}",
+            "min_value": f"{label} must be {travel.MIN_SPEED_MPH} miles per hour or more",
+            "max_value": f"{label} must be {travel.MAX_SPEED_MPH} miles per hour or less",
+            "max_digits": f"{label} must be {travel.MAX_SPEED_MPH} miles per hour or less",
+            "max_decimal_places": f"{label} can have at most one decimal place",
+            "max_whole_digits": f"{label} must be {travel.MAX_SPEED_MPH} miles per hour or less",
+        },
+    )
+
+
 class UploadForm(GovukForm):
     date_fields = {"week_start": ("Week starting", True)}
     zone = forms.CharField(max_length=200, error_messages={"required": "Enter the zone's name"})
@@ -60,6 +80,33 @@ class UploadForm(GovukForm):
             "max_value": "Seconds per day must be 60 or less",
         },
     )
+    # Optional: blank means the default shown in the hint.
+    detour = forms.DecimalField(
+        required=False,
+        min_value=travel.MIN_DETOUR,
+        max_value=travel.MAX_DETOUR,
+        max_digits=3,
+        decimal_places=2,
+        error_messages={
+            "invalid": f"The detour factor must be a number, like {travel.DEFAULT_DETOUR}",
+            "min_value": f"The detour factor must be {travel.MIN_DETOUR} or more",
+            "max_value": f"The detour factor must be {travel.MAX_DETOUR} or less",
+            "max_digits": f"The detour factor must be {travel.MAX_DETOUR} or less",
+            "max_decimal_places": "The detour factor can have at most two decimal places",
+            "max_whole_digits": f"The detour factor must be {travel.MAX_DETOUR} or less",
+        },
+    )
+    speed_urban = _speed_field("urban")
+    speed_fringe = _speed_field("fringe")
+    speed_rural = _speed_field("rural")
+    speed_isolated = _speed_field("isolated")
+
+    def speeds(self) -> dict[str, object]:
+        return {
+            band: self.cleaned_data[f"speed_{band}"]
+            for band in travel.BANDS
+            if self.cleaned_data.get(f"speed_{band}") is not None
+        }
 
 
 class ApplyForm(GovukForm):
@@ -116,20 +163,36 @@ def run_upload(request):
                 matrix=matrix,
                 matrix_filename=matrix.name if matrix else "",
                 seconds_per_day=data["seconds_per_day"],
+                detour=data.get("detour"),
+                speeds=form.speeds(),
             ),
         )
         if result is not None and result.ok:
             travel.travel_run_enqueue(result.run)
             messages.success(request, f"Travel run {result.run.pk} is queued")
             return redirect("pricing:travel-run", result.run.pk)
-    return render(request, "pricing/travel_upload.html", {"form": form, "result": result})
+    return render(
+        request,
+        "pricing/travel_upload.html",
+        {
+            "form": form,
+            "result": result,
+            "default_detour": travel.DEFAULT_DETOUR,
+            "default_speeds": travel.DEFAULT_SPEEDS,
+        },
+    )
 
 
 @login_required
 @require_GET
 def run_detail(request, pk: int):
     run = _run(request, pk)
-    can_apply = bool(rules.can_edit_pricing(request.user, run)) and travel.feasibility_passed(run)
+    unserved = travel.unserved_summary(run) if run.status == run.Status.DONE else None
+    can_apply = (
+        bool(rules.can_edit_pricing(request.user, run))
+        and travel.feasibility_passed(run)
+        and not (unserved and unserved.too_many)
+    )
     scenarios = _editable_scenarios(request.user) if can_apply else []
     return render(
         request,
@@ -141,6 +204,7 @@ def run_detail(request, pk: int):
             "carers": travel.carer_summaries(run) if run.status == run.Status.DONE else [],
             "source": travel.source_line(run),
             "feasible": travel.feasibility_passed(run),
+            "unserved": unserved,
             "form": ApplyForm(scenarios=scenarios) if can_apply and scenarios else None,
             "can_apply": can_apply,
         },
@@ -177,6 +241,7 @@ def run_apply(request, pk: int):
             "carers": travel.carer_summaries(run),
             "source": travel.source_line(run),
             "feasible": travel.feasibility_passed(run),
+            "unserved": travel.unserved_summary(run),
             "form": form,
             "can_apply": True,
         },

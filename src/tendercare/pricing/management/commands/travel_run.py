@@ -1,8 +1,10 @@
 """tendercare travel_run --visits F --carers F --zone NAME --week-start YYYY-MM-DD
+    [--detour 1.3] [--speed BAND=MPH ...]
 
 Imports a zone's week of visits and carer shifts, builds carer runs day by day and prints
-travel minutes and miles per contact hour by band. A bad file writes nothing and exits non-zero
-with every error (row and column).
+travel minutes and miles per contact hour by band, and the visits left unserved by band. A bad
+file, detour factor or speed writes nothing and exits non-zero with every error (row and
+column).
 """
 
 import datetime as dt
@@ -30,12 +32,27 @@ class Command(BaseCommand):
         parser.add_argument("--week-start", required=True, help="YYYY-MM-DD")
         parser.add_argument("--owner", help="organisation name (default: the first council)")
         parser.add_argument("--seconds-per-day", type=int, default=5)
+        parser.add_argument(
+            "--detour",
+            help=f"road miles for each straight-line mile, {travel.MIN_DETOUR} to "
+            f"{travel.MAX_DETOUR} (default {travel.DEFAULT_DETOUR})",
+        )
+        parser.add_argument(
+            "--speed",
+            action="append",
+            default=[],
+            metavar="BAND=MPH",
+            help="door-to-door speed for a band, repeatable (defaults: "
+            + ", ".join(f"{band}={mph}" for band, mph in travel.DEFAULT_SPEEDS.items())
+            + ")",
+        )
 
     def handle(self, *args, **options):
         try:
             week_start = dt.date.fromisoformat(options["week_start"])
         except ValueError:
             raise CommandError("--week-start must be a date like 2026-03-02") from None
+        speeds = self._speeds(options.get("speed") or [])
         owner = self._owner(options.get("owner"))
         paths = {k: options.get(k) for k in ("visits", "carers", "matrix")}
         for label, path in paths.items():
@@ -55,6 +72,8 @@ class Command(BaseCommand):
                 matrix=handles.get("matrix"),
                 matrix_filename=Path(paths["matrix"]).name if paths["matrix"] else "",
                 seconds_per_day=options["seconds_per_day"],
+                detour=options.get("detour"),
+                speeds=speeds,
             )
         if not result.ok:
             for message in result.messages():
@@ -80,6 +99,17 @@ class Command(BaseCommand):
         if run.status != run.Status.DONE:
             raise CommandError(f"Travel run {run.pk} failed")
         self._print(run)
+
+    def _speeds(self, given: list[str]) -> dict[str, str]:
+        """--speed rural=25 --speed urban=10 -> {"rural": "25", "urban": "10"}; travel_import
+        checks the bands and numbers."""
+        speeds = {}
+        for text in given:
+            band, sep, mph = text.partition("=")
+            if not sep or not band.strip() or not mph.strip():
+                raise CommandError(f"--speed must be BAND=MPH, like rural=25 (not {text!r})")
+            speeds[band.strip().lower()] = mph.strip()
+        return speeds
 
     def _owner(self, name):
         from tendercare.organisations.models import Organisation
@@ -112,4 +142,14 @@ class Command(BaseCommand):
                 str(Decimal(result.minutes_per_contact_hour).quantize(Decimal("0.01"))),
                 str(Decimal(result.miles_per_contact_hour).quantize(Decimal("0.01"))),
             )
-        Console(file=self.stdout._out, width=120).print(table)
+        console = Console(file=self.stdout._out, width=120)
+        console.print(table)
+        unserved = travel.unserved_summary(run)
+        if unserved.bands:
+            left = Table(title="Visits not served by band")
+            for heading in ("Band", "Visits not served", "Contact hours not served"):
+                left.add_column(heading, justify="left" if heading == "Band" else "right")
+            for line in [*unserved.bands, unserved.total]:
+                left.add_row(line.label, str(line.visits), str(line.contact_hours))
+            console.print(left)
+        self.stdout.write(unserved.sentence())
