@@ -3,15 +3,18 @@ visits left unserved are shown and stop a biased run being applied, and the deto
 speeds by band can be set on the command and the upload form."""
 
 import datetime as dt
+import re
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from tendercare.core.errors import DomainError
-from tendercare.pricing import cost_model, queries, services, travel
+from tendercare.pricing import cost_model, queries, routing, services, travel
 from tendercare.pricing.models import TravelRun
 
 from .test_travel import carers_file, do_import, dover_bands, visits_file
@@ -29,8 +32,6 @@ def scenario(council, commissioner):
 
 
 def ran_on(run) -> dt.date:
-    from django.utils import timezone
-
     return timezone.localtime(run.finished_at).date()
 
 
@@ -276,3 +277,23 @@ def test_the_upload_form_refuses_bad_settings(signed_in, dover, extra, message):
     page = response.content.decode()
     assert response.status_code == 200 and "govuk-error-summary" in page and message in page
     assert TravelRun.objects.count() == 0
+
+
+# --- 5. the routing docs name only what exists -----------------------------------------------
+
+
+def test_the_routing_docs_name_only_functions_and_fields_that_exist():
+    text = (Path(__file__).parents[2] / "docs" / "routing.md").read_text()
+    named = {
+        "travel": (travel, set(re.findall(r"`travel\.(\w+)", text))),
+        "routing": (routing, set(re.findall(r"`routing\.(\w+)", text))),
+    }
+    assert named["travel"][1] >= {"travel_import", "MAX_UNSERVED_SHARE", "unserved_summary"}
+    for module, names in named.values():
+        assert [n for n in names if not hasattr(module, n)] == []
+    fields = {f.name for f in TravelRun._meta.get_fields()}
+    cited = set(re.findall(r"`TravelRun\.(\w+)", text))
+    assert "imported_matrix" in cited and cited <= fields
+    assert 'speeds["matrix"]' not in text
+    for constant in ("MIN_DETOUR", "MAX_DETOUR", "MIN_SPEED_MPH", "MAX_SPEED_MPH"):
+        assert constant in text and hasattr(travel, constant)
