@@ -59,7 +59,7 @@ class ParameterOut(Schema):
     value: Decimal
     unit: str
     source: str
-    source_date: dt.date | None
+    source_date: dt.date
 
 
 class SensitivityOut(Schema):
