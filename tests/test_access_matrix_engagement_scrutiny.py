@@ -32,7 +32,7 @@ import io
 import pytest
 from django.db import transaction
 from django.test import override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from tendercare.engagement import feedback as feedback_services
@@ -43,6 +43,7 @@ from tendercare.programmes import services as programme_services
 from tendercare.scrutiny import report_services
 from tendercare.scrutiny import services as scrutiny_services
 from tendercare.scrutiny.models import CommitteeDecision, Meeting, Member, Report
+from tests import access_matrix_support as support
 from tests.engagement.test_activity_support import load_sex, make_geography
 from tests.factories import CommissionerOrgFactory, ProviderOrgFactory, UserFactory
 
@@ -388,36 +389,13 @@ API_PREFIXES = ("engagement", "scrutiny")
 
 def page_endpoints() -> list[tuple[str, str]]:
     """(namespace:name, route) for every URL pattern under /engagement/, /scrutiny/, /public/."""
-    found = []
-
-    def walk(namespace, patterns, prefix=""):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                walk(namespace, pattern.url_patterns, prefix + str(pattern.pattern))
-            elif isinstance(pattern, URLPattern):
-                found.append((f"{namespace}:{pattern.name}", prefix + str(pattern.pattern)))
-
-    for resolver in get_resolver().url_patterns:
-        if isinstance(resolver, URLResolver) and resolver.namespace in NAMESPACES:
-            walk(resolver.namespace, resolver.url_patterns, str(resolver.pattern))
-    return found
+    return support.page_endpoints(*NAMESPACES)
 
 
 def api_endpoints() -> list[tuple[str, str]]:
     """(METHOD, /api/v1/<app>/...) for every operation of the engagement and scrutiny routers
     (each mounts its areas' routers, which ninja lists under '<app>/')."""
-    from tendercare.api import api
-
-    found = []
-    for prefix, router in api._routers:
-        app = prefix.strip("/")
-        if app not in API_PREFIXES:
-            continue
-        for path, view in router.path_operations.items():
-            for operation in view.operations:
-                for method in operation.methods:
-                    found.append((method, f"/api/v1/{app}{path}"))
-    return sorted(set(found))
+    return sorted(set(support.api_endpoints(*API_PREFIXES)))
 
 
 def _kwargs(world, name: str, route: str) -> dict:
@@ -449,7 +427,7 @@ def _kwargs(world, name: str, route: str) -> dict:
         "public:report": world["published_report"].pk,
         "public:report_pdf": world["published_report"].pk,
     }.get(name, committee if name.startswith("scrutiny:") else survey)
-    return {key: value for key, value in values.items() if f":{key}>" in route}
+    return support.route_kwargs(values, route)
 
 
 def _api_url(world, path: str) -> str:
@@ -460,9 +438,7 @@ def _api_url(world, path: str) -> str:
         "{meeting_id}": world["meeting"].pk,
         "{report_id}": world["published_report"].pk,
     }
-    for placeholder, value in ids.items():
-        path = path.replace(placeholder, str(value))
-    return path
+    return support.fill_path(path, ids)
 
 
 # One row per endpoint and method, one status per role in ROLES order.
@@ -684,46 +660,25 @@ def _secrets(who, url: str) -> list[str]:
     return NEVER.get(who, [])
 
 
-def _cases():
-    cases = []
-    for name, route in page_endpoints():
-        for method in ("GET", "POST"):
-            cases.append((f"{name} {method}", "page", name, route, method))
-    for method, path in api_endpoints():
-        for tried in sorted({method, "POST"}):
-            cases.append((f"{path} {tried}", "api", path, path, tried))
-    params = []
-    for key, kind, name, route, method in cases:
-        for index, who in enumerate(ROLES):
-            reason = KNOWN.get(key, {}).get(who)
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            params.append(
-                pytest.param(
-                    key,
-                    kind,
-                    name,
-                    route,
-                    method,
-                    index,
-                    id=f"{key}-{who or 'anonymous'}",
-                    marks=marks,
-                )
-            )
-    return params
+MATRIX = support.Matrix(
+    roles=ROLES,
+    expected=EXPECTED,
+    known=KNOWN,
+    never=_secrets,
+    page_kwargs=_kwargs,
+    api_url=_api_url,
+    streamed_unread=True,
+)
 
 
-def _expected_keys() -> set[str]:
-    known = {f"{name} {m}" for name, _ in page_endpoints() for m in ("GET", "POST")}
-    known |= {f"{path} {m}" for method, path in api_endpoints() for m in {method, "POST"}}
-    return known
+def _endpoint_cases() -> list[support.Case]:
+    return support.endpoint_cases(
+        page_endpoints(), api_endpoints(), api_methods=support.its_method_and_post
+    )
 
 
 def test_every_endpoint_has_an_expectation():
-    known = _expected_keys()
-    assert known - set(EXPECTED) == set(), "endpoints without an expectation"
-    assert set(EXPECTED) - known == set(), "expectations for endpoints that no longer exist"
-    assert set(KNOWN) <= set(EXPECTED)
-    assert all(len(row.split()) == len(ROLES) for row in EXPECTED.values())
+    MATRIX.assert_every_endpoint_has_an_expectation(_endpoint_cases())
     assert len(page_endpoints()) >= 50 and len(api_endpoints()) >= 15
     # Every public page that names one thing is also tried with something unpublished.
     named = {
@@ -733,36 +688,12 @@ def test_every_endpoint_has_an_expectation():
 
 
 def _login(client, world, who):
-    client.raise_request_exception = False
-    if who:
-        client.force_login(world["users"][who])
+    support.sign_in(client, world["users"][who] if who else None)
 
 
-def _request(client, url, method):
-    with transaction.atomic():
-        response = client.post(url, {}) if method == "POST" else client.get(url)
-        transaction.set_rollback(True)
-    return response
-
-
-@pytest.mark.parametrize(("key", "kind", "name", "route", "method", "index"), _cases())
+@pytest.mark.parametrize(support.ACCESS_ARGS, MATRIX.params(_endpoint_cases()))
 def test_access(db, client, world, key, kind, name, route, method, index):
-    if key not in EXPECTED:
-        pytest.fail(f"No expectation for {key}: add a row to EXPECTED for every role")
-    who = ROLES[index]
-    expected = int(EXPECTED[key].split()[index])
-    url = (
-        reverse(name, kwargs=_kwargs(world, name, route))
-        if kind == "page"
-        else _api_url(world, name)
-    )
-    _login(client, world, who)
-    response = _request(client, url, method)
-    assert response.status_code == expected, f"{who or 'anonymous'}: {method} {url}"
-    if response.status_code == 200 and not response.streaming:
-        text = response.content.decode(errors="replace")
-        seen = [secret for secret in _secrets(who, url) if secret in text]
-        assert not seen, f"{who} sees {seen} at {method} {url}"
+    MATRIX.check(client, world, key, kind, name, route, method, index)
 
 
 # --- the public pages, for what is not published -------------------------------------------
@@ -779,15 +710,7 @@ UNPUBLISHED = {
 }
 
 
-def _unpublished_cases():
-    return [
-        pytest.param(name, index, id=f"{name}-{who or 'anonymous'}")
-        for name in UNPUBLISHED
-        for index, who in enumerate(ROLES)
-    ]
-
-
-@pytest.mark.parametrize(("name", "index"), _unpublished_cases())
+@pytest.mark.parametrize(("name", "index"), support.role_params(UNPUBLISHED, ROLES))
 def test_unpublished_things_are_not_found_in_public(db, client, world, name, index):
     who = ROLES[index]
     _login(client, world, who)
@@ -871,15 +794,7 @@ def _history_object(world, what: str):
     return world["themes"][what] if what == "continuity" else world[what]
 
 
-def _history_cases():
-    return [
-        pytest.param(what, index, id=f"{what}-{who or 'anonymous'}")
-        for what in HISTORY
-        for index, who in enumerate(ROLES)
-    ]
-
-
-@pytest.mark.parametrize(("what", "index"), _history_cases())
+@pytest.mark.parametrize(("what", "index"), support.role_params(HISTORY, ROLES))
 def test_history_pages(db, client, world, what, index):
     from tendercare.core.history import history_url
 

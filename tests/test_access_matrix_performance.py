@@ -24,7 +24,7 @@ import datetime as dt
 import pytest
 from django.db import transaction
 from django.test import override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from tendercare.geography.models import Lsoa, Place, RuralityBand, Ward
 from tendercare.organisations.models import ProviderLocation, Role
@@ -36,6 +36,7 @@ from tendercare.performance.models import (
     VisitImport,
 )
 from tendercare.performance.visits import visit_import
+from tests import access_matrix_support as support
 from tests.factories import CommissionerOrgFactory, ProviderOrgFactory, UserFactory
 from tests.performance.kpi_setup import make_contract
 
@@ -242,37 +243,12 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 
 def page_endpoints() -> list[tuple[str, str]]:
     """(performance:name, route) for every URL pattern under /performance/."""
-    found = []
-
-    def walk(patterns, prefix=""):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, prefix + str(pattern.pattern))
-            elif isinstance(pattern, URLPattern):
-                found.append((f"performance:{pattern.name}", prefix + str(pattern.pattern)))
-
-    resolver = next(
-        p
-        for p in get_resolver().url_patterns
-        if isinstance(p, URLResolver) and p.namespace == "performance"
-    )
-    walk(resolver.url_patterns)
-    return found
+    return support.page_endpoints("performance")
 
 
 def api_endpoints() -> list[tuple[str, str]]:
     """(METHOD, /api/v1/performance/...) for every operation of the performance router."""
-    from tendercare.api import api
-
-    found = []
-    for prefix, router in api._routers:
-        if prefix != "/performance":
-            continue
-        for path, view in router.path_operations.items():
-            for operation in view.operations:
-                for method in operation.methods:
-                    found.append((method, f"/api/v1{prefix}{path}"))
-    return found
+    return support.api_endpoints("performance")
 
 
 def _kwargs(world, name: str, route: str) -> dict:
@@ -297,12 +273,12 @@ def _kwargs(world, name: str, route: str) -> dict:
         "performance:zone": world["zones"]["north"].pk,
         "performance:recommendation": getattr(world["recommendation"], "pk", 0),
     }.get(name, 0)
-    return {key: value for key, value in values.items() if f":{key}>" in route}
+    return support.route_kwargs(values, route)
 
 
 def _api_url(world, path: str) -> str:
     """The API path with the world's objects in it: Alpha's disputed August statement."""
-    return path.replace("{statement_id}", str(world["statement"].pk))
+    return support.fill_path(path, {"{statement_id}": world["statement"].pk})
 
 
 # One row per endpoint and method, one status per role in ROLES order. Monitoring answers 404,
@@ -393,65 +369,28 @@ NEVER = {
 }
 
 
-def _cases():
-    cases = []
-    for name, route in page_endpoints():
-        for method in ("GET", "POST"):
-            cases.append((f"{name} {method}", "page", name, route, method))
-    for method, path in api_endpoints():
-        cases.append((f"{path} {method}", "api", path, path, method))
-    params = []
-    for key, kind, name, route, method in cases:
-        for index, who in enumerate(ROLES):
-            reason = KNOWN.get(key, {}).get(who)
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            params.append(
-                pytest.param(
-                    key,
-                    kind,
-                    name,
-                    route,
-                    method,
-                    index,
-                    id=f"{key}-{who or 'anonymous'}",
-                    marks=marks,
-                )
-            )
-    return params
+MATRIX = support.Matrix(
+    roles=ROLES,
+    expected=EXPECTED,
+    known=KNOWN,
+    never=lambda who, url: NEVER.get(who, []),
+    page_kwargs=_kwargs,
+    api_url=_api_url,
+)
+
+
+def _endpoint_cases() -> list[support.Case]:
+    return support.endpoint_cases(page_endpoints(), api_endpoints())
 
 
 def test_every_endpoint_has_an_expectation():
-    known = {f"{name} {m}" for name, _ in page_endpoints() for m in ("GET", "POST")}
-    known |= {f"{path} {method}" for method, path in api_endpoints()}
-    assert known - set(EXPECTED) == set(), "endpoints without an expectation"
-    assert set(EXPECTED) - known == set(), "expectations for endpoints that no longer exist"
-    assert set(KNOWN) <= set(EXPECTED)
-    assert all(len(row.split()) == len(ROLES) for row in EXPECTED.values())
+    MATRIX.assert_every_endpoint_has_an_expectation(_endpoint_cases())
     assert len(page_endpoints()) >= 20
 
 
-@pytest.mark.parametrize(("key", "kind", "name", "route", "method", "index"), _cases())
+@pytest.mark.parametrize(support.ACCESS_ARGS, MATRIX.params(_endpoint_cases()))
 def test_access(db, client, world, key, kind, name, route, method, index):
-    if key not in EXPECTED:
-        pytest.fail(f"No expectation for {key}: add a row to EXPECTED for every role")
-    who = ROLES[index]
-    expected = int(EXPECTED[key].split()[index])
-    url = (
-        reverse(name, kwargs=_kwargs(world, name, route))
-        if kind == "page"
-        else _api_url(world, name)
-    )
-    client.raise_request_exception = False
-    if who:
-        client.force_login(world["users"][who])
-    with transaction.atomic():
-        response = client.post(url, {}) if method == "POST" else client.get(url)
-        transaction.set_rollback(True)
-    assert response.status_code == expected, f"{who or 'anonymous'}: {method} {url}"
-    if response.status_code == 200:
-        text = response.content.decode()
-        seen = [secret for secret in NEVER.get(who, []) if secret in text]
-        assert not seen, f"{who} sees {seen} at {method} {url}"
+    MATRIX.check(client, world, key, kind, name, route, method, index)
 
 
 def test_the_world_is_what_the_matrix_assumes(db, client, world):
@@ -485,15 +424,7 @@ HISTORY = {
 }
 
 
-def _history_cases():
-    return [
-        pytest.param(what, index, id=f"{what}-{who or 'anonymous'}")
-        for what in HISTORY
-        for index, who in enumerate(ROLES)
-    ]
-
-
-@pytest.mark.parametrize(("what", "index"), _history_cases())
+@pytest.mark.parametrize(("what", "index"), support.role_params(HISTORY, ROLES))
 def test_history_pages(db, client, world, what, index):
     from tendercare.core.history import history_url
     from tendercare.performance.models import ProviderStatus
