@@ -281,10 +281,10 @@ def _api_url(world, path: str) -> str:
     return support.fill_path(path, {"{statement_id}": world["statement"].pk})
 
 
-# One row per endpoint and method, one status per role in ROLES order. Monitoring answers 404,
-# not 403, to a person who may see a page or record but not do what a POST asks (a councillor,
-# a provider on its own contract, staff disputing a provider's statement): the whole app does
-# so, except the visit upload, which answers 403 to councillors.
+# One row per endpoint and method, one status per role in ROLES order. Monitoring answers 403,
+# as the rest of the house does, to a person who may see a page or record but not do what a
+# POST asks (a councillor, a provider on its own contract, staff disputing a provider's
+# statement), and 404 to a person who may not see it at all.
 #   anon commissioner lead manager admin councillor evaluator kent alpha bravo
 # Ids in URLs name Medway's objects: Alpha's contract, North zone, the visit import, Alpha's
 # punctuality result for August, Alpha's disputed August statement and its dispute, and the
@@ -295,11 +295,11 @@ EXPECTED = {
     "performance:zone GET": "302 200 200 200 200 200 404 404 404 404",
     "performance:zone POST": "302 405 405 405 405 405 405 405 405 405",
     "performance:recommendations GET": "302 200 200 200 200 200 404 200 404 404",
-    "performance:recommendations POST": "302 400 400 400 400 404 404 400 404 404",
+    "performance:recommendations POST": "302 400 400 400 400 403 404 400 404 404",
     "performance:recommendation GET": "302 200 200 200 200 200 404 404 404 404",
-    "performance:recommendation POST": "302 400 400 400 400 404 404 404 404 404",
+    "performance:recommendation POST": "302 400 400 400 400 403 404 404 404 404",
     "performance:quality GET": "302 200 200 200 200 200 404 200 404 404",
-    "performance:quality POST": "302 400 400 400 400 404 404 400 404 404",
+    "performance:quality POST": "302 400 400 400 400 403 404 400 404 404",
     "performance:visits GET": "302 200 200 200 200 200 404 200 200 200",
     "performance:visits POST": "302 405 405 405 405 405 405 405 405 405",
     "performance:visit-imports GET": "302 200 200 200 200 200 404 200 404 404",
@@ -313,9 +313,9 @@ EXPECTED = {
     "performance:kpis GET": "302 200 200 200 200 200 404 200 200 200",
     "performance:kpis POST": "302 405 405 405 405 405 405 405 405 405",
     "performance:returns GET": "302 200 200 200 200 200 404 200 200 200",
-    "performance:returns POST": "302 400 400 400 400 404 404 404 404 404",
+    "performance:returns POST": "302 400 400 400 400 403 404 403 403 403",
     "performance:schedule GET": "302 200 200 200 200 200 404 404 200 404",
-    "performance:schedule POST": "302 400 400 400 400 404 404 404 404 404",
+    "performance:schedule POST": "302 400 400 400 400 403 404 404 403 404",
     "performance:kpi-visits GET": "302 200 200 200 200 200 404 404 200 404",
     "performance:kpi-visits POST": "302 405 405 405 405 405 405 405 405 405",
     "performance:kpi GET": "302 200 200 200 200 200 404 404 200 404",
@@ -327,19 +327,19 @@ EXPECTED = {
     "performance:statement GET": "302 200 200 200 200 200 404 404 200 404",
     "performance:statement POST": "302 405 405 405 405 405 405 405 405 405",
     "performance:statement-reissue GET": "302 405 405 405 405 405 405 405 405 405",
-    "performance:statement-reissue POST": "302 302 302 302 302 404 404 404 404 404",
+    "performance:statement-reissue POST": "302 302 302 302 302 403 404 404 403 404",
     "performance:dispute-raise GET": "302 405 405 405 405 405 405 405 405 405",
-    "performance:dispute-raise POST": "302 404 404 404 404 404 404 404 400 404",
+    "performance:dispute-raise POST": "302 403 403 403 403 403 404 404 400 404",
     "performance:statement-accept GET": "302 405 405 405 405 405 405 405 405 405",
-    "performance:statement-accept POST": "302 404 404 404 404 404 404 404 400 404",
+    "performance:statement-accept POST": "302 403 403 403 403 403 404 404 400 404",
     "performance:statement-note GET": "302 405 405 405 405 405 405 405 405 405",
-    "performance:statement-note POST": "302 400 400 400 400 404 404 404 400 404",
+    "performance:statement-note POST": "302 400 400 400 400 403 404 404 400 404",
     "performance:adjustment-remove GET": "302 405 405 405 405 405 405 405 405 405",
-    "performance:adjustment-remove POST": "302 400 400 400 400 404 404 404 404 404",
+    "performance:adjustment-remove POST": "302 400 400 400 400 403 404 404 403 404",
     "performance:dispute-resolve GET": "302 405 405 405 405 405 405 405 405 405",
-    "performance:dispute-resolve POST": "302 400 400 400 400 404 404 404 404 404",
+    "performance:dispute-resolve POST": "302 400 400 400 400 403 404 404 403 404",
     "performance:terms GET": "302 200 200 200 200 200 404 404 200 404",
-    "performance:terms POST": "302 400 400 400 400 404 404 404 404 404",
+    "performance:terms POST": "302 400 400 400 400 403 404 404 403 404",
     # The JSON API: anonymous 401; lists answer 200 to everyone signed in, with only what the
     # person may see (evaluators an empty list, providers no visit imports); a record out of
     # scope is 404. The API is read-only: it has no POST operations to try.

@@ -170,7 +170,7 @@ def test_councillors_and_providers_read_the_schedule_but_cannot_post(
         page = client.get(url)
         assert page.status_code == 200 and "Save KPI" not in page.content.decode()
         response = client.post(url, {"kpi": "missed", "target": "1", "amber": "2", "weight": "1"})
-        assert response.status_code == 404
+        assert response.status_code == 403
     assert not KpiSchedule.objects.exists()
 
 
@@ -226,7 +226,7 @@ def test_a_provider_cannot_enter_returns(client, provider_user, monitored):
             "denominator": "2",
         },
     )
-    assert response.status_code == 404 and not KpiReturn.objects.exists()
+    assert response.status_code == 403 and not KpiReturn.objects.exists()
 
 
 def test_a_contract_manager_may_manage(client, council, monitored):

@@ -153,7 +153,7 @@ def test_councillors_read_but_cannot_act(client, issued, councillor, provider_us
             reverse("performance:dispute-resolve", args=[dispute.pk]),
             {"outcome": "upheld", "resolution": "r"},
         ).status_code
-        == 404
+        == 403
     )
     assert (
         client.post(
@@ -166,7 +166,7 @@ def test_councillors_read_but_cannot_act(client, issued, councillor, provider_us
         client.post(
             reverse("performance:terms", args=[issued.contract_id]), {"penalty_cap": "1"}
         ).status_code
-        == 404
+        == 403
     )
     assert client.get(reverse("performance:terms", args=[issued.contract_id])).status_code == 200
 

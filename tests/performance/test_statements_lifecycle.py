@@ -252,13 +252,13 @@ def test_who_may_accept_note_and_remove_on_the_pages(
         "remove": reverse("performance:adjustment-remove", args=[issued.pk]),
     }
     client.force_login(commissioner)
-    assert client.post(urls["accept"]).status_code == 404
+    assert client.post(urls["accept"]).status_code == 403
     client.force_login(councillor)
     text = page_of(client, issued)
     assert "Add note" not in text and "Remove adjustment" not in text
     assert "Accept statement" not in text
     for url in urls.values():
-        assert client.post(url, {"note": "x", "reason": "x"}).status_code == 404
+        assert client.post(url, {"note": "x", "reason": "x"}).status_code == 403
     client.force_login(other_commissioner)
     for url in urls.values():
         assert client.post(url, {"note": "x", "reason": "x"}).status_code == 404

@@ -106,7 +106,7 @@ def test_a_contract_manager_approves_with_a_reason(pending, client, manager):
     assert "Two months of missed visits" in zone_page
     # Decided: no form any more, and a second post is refused.
     assert "Record decision" not in client.get(url).content.decode()
-    assert client.post(url, {"decision": "reject", "reason": "x"}).status_code == 404
+    assert client.post(url, {"decision": "reject", "reason": "x"}).status_code == 403
 
 
 def test_councillors_read_but_cannot_decide_or_record(pending, client, councillor):
@@ -115,12 +115,12 @@ def test_councillors_read_but_cannot_decide_or_record(pending, client, councillo
     url = reverse("performance:recommendation", args=[rec.pk])
     page = client.get(url)
     assert page.status_code == 200 and "Record decision" not in page.content.decode()
-    assert client.post(url, {"decision": "approve", "reason": "x"}).status_code == 404
+    assert client.post(url, {"decision": "approve", "reason": "x"}).status_code == 403
     assert (
         client.post(reverse("performance:recommendations"), {"month": "2026-06-01"}).status_code
-        == 404
+        == 403
     )
-    assert client.post(reverse("performance:quality"), {"action": "audit"}).status_code == 404
+    assert client.post(reverse("performance:quality"), {"action": "audit"}).status_code == 403
     rec.refresh_from_db()
     assert rec.state == StatusRecommendation.State.PENDING
 

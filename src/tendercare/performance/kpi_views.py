@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -230,7 +231,7 @@ def schedule(request, contract_pk):
     form = ScheduleForm(definitions=definitions)
     if request.method == "POST":
         if not may_edit:
-            raise Http404
+            raise PermissionDenied("You can read this but not change it")
         if request.POST.get("action") in ("visits", "return"):
             added = schedules.schedule_add_defaults(
                 contract=contract, kind=request.POST["action"], by=user
@@ -282,7 +283,7 @@ def returns(request):
     result = None
     posted = request.method == "POST"
     if posted and not managed:
-        raise Http404
+        raise PermissionDenied("You can read this but not change it")
     if posted and request.POST.get("action") == "import":
         upload = ReturnFileForm(request.POST, request.FILES)
         if upload.is_valid():

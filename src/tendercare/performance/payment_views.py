@@ -1,13 +1,14 @@
 """Payment pages: statements (list, one statement with its lines, adjustments and disputes),
 issuing a month, raising and resolving disputes, and a contract's payment terms. Thin: parse,
 call statements.py, render. Provider users see only their own statements and may dispute
-them; councillors read; commissioning staff who edit the register issue and resolve; anyone
-else gets 404."""
+them; councillors read; commissioning staff who edit the register issue and resolve. A person
+who may read a statement but not do what they asked gets 403; anyone else gets 404."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -176,7 +177,7 @@ def statement_reissue(request, pk):
     user = request.user
     statement = _statement_or_404(user, pk)
     if not statements.may_manage(user, statement.contract):
-        raise Http404
+        raise PermissionDenied("You can read this but not change it")
     try:
         issued = statements.statement_issue(
             contract=statement.contract, month=statement.month, by=user
@@ -195,7 +196,7 @@ def dispute_raise(request, pk):
     user = request.user
     statement = _statement_or_404(user, pk)
     if not statements.may_dispute(user, statement):
-        raise Http404
+        raise PermissionDenied("You can read this but not change it")
     adjustments = list(statement.adjustments.select_related("kpi_result__kpi"))
     form = DisputeForm(request.POST, adjustments=adjustments)
     if form.is_valid():
@@ -220,8 +221,10 @@ def dispute_raise(request, pk):
 def dispute_resolve(request, pk):
     user = request.user
     dispute = statements.disputes_visible_to(user).filter(pk=pk).first()
-    if dispute is None or not statements.may_manage(user, dispute.statement.contract):
+    if dispute is None:
         raise Http404
+    if not statements.may_manage(user, dispute.statement.contract):
+        raise PermissionDenied("You can read this dispute but not resolve it")
     form = ResolveForm(request.POST)
     if form.is_valid():
         resolved = run_service(
@@ -251,7 +254,7 @@ def statement_accept(request, pk):
     user = request.user
     statement = _statement_or_404(user, pk)
     if not statements.may_accept(user, statement):
-        raise Http404
+        raise PermissionDenied("You can read this but not change it")
     form = AcceptForm(request.POST)
     accepted = run_service(form, lambda: statements.statement_accept(statement=statement, by=user))
     if accepted is not None:
@@ -267,7 +270,7 @@ def note_add(request, pk):
     user = request.user
     statement = _statement_or_404(user, pk)
     if not statements.may_note(user, statement):
-        raise Http404
+        raise PermissionDenied("You can read this but not change it")
     form = NoteForm(request.POST, adjustments=_adjustments(statement))
     if form.is_valid():
         chosen = form.cleaned_data["about"]
@@ -295,7 +298,7 @@ def adjustment_remove(request, pk):
     user = request.user
     statement = _statement_or_404(user, pk)
     if not statements.may_manage(user, statement.contract):
-        raise Http404
+        raise PermissionDenied("You can read this but not change it")
     form = RemoveForm(request.POST, adjustments=_adjustments(statement))
     if form.is_valid():
         adjustment = form.adjustments[form.cleaned_data["adjustment"]]
@@ -324,7 +327,7 @@ def terms(request, contract_pk):
     schedules = statements.schedules_with_rules(contract)
     if request.method == "POST":
         if not may_edit:
-            raise Http404
+            raise PermissionDenied("You can read this but not change it")
         form = TermsForm(request.POST, schedules=schedules)
         if form.is_valid():
             saved = run_service(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -184,7 +185,7 @@ def recommendations(request):
     form = RefreshForm(months=months, initial={"month": months[0].isoformat()})
     if request.method == "POST":
         if not may_manage:
-            raise Http404
+            raise PermissionDenied("You can read this but not change it")
         form = RefreshForm(request.POST, months=months)
         if form.is_valid():
             month = dt.date.fromisoformat(form.cleaned_data["month"])
@@ -245,7 +246,7 @@ def recommendation_detail(request, pk):
     form = DecisionForm()
     if request.method == "POST":
         if not may_decide:
-            raise Http404
+            raise PermissionDenied("You can read this but not change it")
         form = DecisionForm(request.POST)
         if form.is_valid():
             approve = form.cleaned_data["decision"] == "approve"
@@ -302,7 +303,7 @@ def quality(request):
     cqc_form = CqcForm(locations=locations)
     if request.method == "POST":
         if not may_manage:
-            raise Http404
+            raise PermissionDenied("You can read this but not change it")
         if request.POST.get("action") == "cqc":
             cqc_form = CqcForm(request.POST, locations=locations)
             if cqc_form.is_valid():
