@@ -19,13 +19,14 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from tendercare.organisations.models import Role
 from tendercare.pricing import services as pricing
 from tendercare.pricing import submissions
 from tendercare.pricing.models import CostSubmission, TravelCarer, TravelRun
+from tests import access_matrix_support as support
 from tests.factories import CommissionerOrgFactory, ProviderOrgFactory, UserFactory
 
 ROLES = [
@@ -111,36 +112,11 @@ def world(django_db_setup, django_db_blocker):
 
 def page_endpoints() -> list[tuple[str, str]]:
     """(pricing:name, route) for every URL pattern under /pricing/."""
-    found = []
-
-    def walk(patterns, prefix=""):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, prefix + str(pattern.pattern))
-            elif isinstance(pattern, URLPattern):
-                found.append((f"pricing:{pattern.name}", prefix + str(pattern.pattern)))
-
-    resolver = next(
-        p
-        for p in get_resolver().url_patterns
-        if isinstance(p, URLResolver) and p.namespace == "pricing"
-    )
-    walk(resolver.url_patterns)
-    return found
+    return support.page_endpoints("pricing")
 
 
 def api_endpoints() -> list[tuple[str, str]]:
-    from tendercare.api import api
-
-    found = []
-    for prefix, router in api._routers:
-        if prefix != "/pricing":
-            continue
-        for path, view in router.path_operations.items():
-            for operation in view.operations:
-                for method in operation.methods:
-                    found.append((method, f"/api/v1{prefix}{path}"))
-    return found
+    return support.api_endpoints("pricing")
 
 
 # One row per endpoint and method, one status per role in ROLES order.
@@ -194,6 +170,7 @@ def _kwargs(world, route: str) -> dict:
         "pk": world["scenario"].pk,
         "carer_pk": world["carer"].pk,
     }
+    route = route.removeprefix("pricing/")
     if route.startswith("travel/"):
         values["pk"] = world["run"].pk
     if route.startswith("open-book/"):

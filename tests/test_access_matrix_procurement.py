@@ -35,6 +35,7 @@ from tendercare.evaluation import services as evaluation
 from tendercare.organisations.models import Role
 from tendercare.procurement import services as procurement_services
 from tendercare.procurement.models import Procurement
+from tests import access_matrix_support as support
 from tests.factories import CommissionerOrgFactory, ProviderOrgFactory, UserFactory
 
 REFERENCE = "MED-ACCESS-1"
@@ -257,17 +258,7 @@ def page_endpoints() -> list[tuple[str, str]]:
 
 def api_endpoints() -> list[tuple[str, str]]:
     """(METHOD, /api/v1/path) for every operation of the routers under the three prefixes."""
-    from tendercare.api import api
-
-    found = []
-    for prefix, router in api._routers:
-        if prefix not in API_PREFIXES:
-            continue
-        for path, view in router.path_operations.items():
-            for operation in view.operations:
-                for method in operation.methods:
-                    found.append((method, f"/api/v1{prefix}{path}"))
-    return found
+    return support.api_endpoints(*(prefix.strip("/") for prefix in API_PREFIXES))
 
 
 BID_URLS = ("bidding:bid", "bidding:bid-submit", "bidding:bid-withdraw", "bidding:document-upload")
