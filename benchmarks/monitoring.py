@@ -5,8 +5,8 @@ in pandas. Prints figures; asserts nothing.
     .venv/bin/python benchmarks/monitoring.py                  # the reduced default
     .venv/bin/python benchmarks/monitoring.py --rows 7000000   # the full county year
 
-`make bench` (benchmarks/run.py) runs the reduced default. The full run's figures are in
-docs/monitoring-bench.md.
+`make bench` (benchmarks/run.py) runs the full county year, `make bench-quick` the reduced
+default. The figures are in docs/monitoring-bench.md.
 
 The county is Kent: its 12 districts are the zones (LSOAs from the shipped geography), three
 providers in each (one prime, two supplementary; nine providers in all, each in four zones).
