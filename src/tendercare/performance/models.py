@@ -355,7 +355,10 @@ class QualityAudit(models.Model):
 
 
 class CqcRating(models.Model):
-    """The CQC's overall rating of a provider's location, with its publication date."""
+    """The CQC's overall rating of a provider's location, with its source: the CQC report or
+    location page it was read from (a cqc.org.uk address) and the date the CQC published the
+    report, from which the rating counts (`published_on`). Ratings recorded before sources were
+    kept say so in `source` instead of an address."""
 
     class Rating(models.TextChoices):
         OUTSTANDING = "outstanding", "Outstanding"
@@ -367,13 +370,19 @@ class CqcRating(models.Model):
         "organisations.ProviderLocation", on_delete=models.CASCADE, related_name="cqc_ratings"
     )
     rating = models.CharField(max_length=30, choices=Rating.choices)
-    published_on = models.DateField()
+    published_on = models.DateField("date the CQC published the report")
+    source = models.CharField("CQC report or location page", max_length=300)
 
     class Meta:
         ordering = ["location", "-published_on"]
 
     def __str__(self):
         return f"{self.location} {self.get_rating_display()} ({self.published_on})"
+
+    @property
+    def source_url(self) -> str:
+        """The source as a link, or "" when it is a statement rather than an address."""
+        return self.source if self.source.startswith(("https://", "http://")) else ""
 
 
 class QualityScore(models.Model):
