@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from tendercare.core.audit import Auditor
+from tendercare.core.audit import Auditor, snapshot
 from tendercare.organisations.models import Organisation
 
 from . import kpis
@@ -179,17 +179,26 @@ def builtin_kpis_ensure() -> int:
     page edits them). Returns how many were missing or changed."""
     changed = 0
     existing = {d.code: d for d in KpiDefinition.objects.filter(code__in=kpis.BY_CODE)}
-    for kpi in kpis.BUILTIN:
-        fields = kpis.definition_fields(kpi)
-        definition = existing.get(kpi.code)
-        if definition is None:
-            KpiDefinition.objects.create(code=kpi.code, **fields)
-            changed += 1
-        elif any(getattr(definition, name) != value for name, value in fields.items()):
-            for name, value in fields.items():
-                setattr(definition, name, value)
-            definition.save(update_fields=list(fields))
-            changed += 1
+    auditor = Auditor(by=None)  # the system: the rows follow kpis.py, nobody edits them
+    with transaction.atomic():
+        for kpi in kpis.BUILTIN:
+            fields = kpis.definition_fields(kpi)
+            definition = existing.get(kpi.code)
+            if definition is None:
+                definition = KpiDefinition.objects.create(code=kpi.code, **fields)
+                auditor.created(definition, summary=f"Built-in KPI {kpi.code} added from kpis.py")
+                changed += 1
+            elif any(getattr(definition, name) != value for name, value in fields.items()):
+                before = snapshot(definition)
+                for name, value in fields.items():
+                    setattr(definition, name, value)
+                definition.save(update_fields=list(fields))
+                auditor.updated(
+                    definition,
+                    before=before,
+                    summary=f"Built-in KPI {kpi.code} brought in line with kpis.py",
+                )
+                changed += 1
     return changed
 
 

@@ -411,7 +411,16 @@ def statement_issue(*, contract: Contract, month, by, delivered: dict | None = N
                 reason=a.reason,
             )
             for dispute in carried.get((a.key, a.rule_key), []):
-                Dispute.objects.filter(pk=dispute.pk).update(adjustment=adjustment)
+                # The old adjustment is gone (SET_NULL): the dispute follows its KPI result and
+                # rule to the new one, and the trail says so.
+                dispute_before = snapshot(dispute)
+                dispute.adjustment = adjustment
+                dispute.save(update_fields=["adjustment"])
+                auditor.updated(
+                    dispute,
+                    before=dispute_before,
+                    summary="Dispute carried to the re-issued statement's adjustment",
+                )
                 if dispute.outcome == Dispute.Outcome.UPHELD and adjustment.amount:
                     removed += _remove(adjustment, dispute)
             why = removals.get((a.key, a.rule_key))
