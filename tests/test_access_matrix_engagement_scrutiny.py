@@ -472,7 +472,7 @@ EXPECTED = {
     "engagement:survey_upload GET": "302 200 200 200 200 403 404 404 404",
     "engagement:survey_upload POST": "302 200 200 200 200 403 404 404 404",
     "engagement:reach GET": "302 200 200 200 200 200 404 404 404",
-    "engagement:reach POST": "302 405 405 405 405 405 405 405 405",
+    "engagement:reach POST": "302 200 200 200 200 403 404 404 404",
     "engagement:feedback GET": "302 200 200 200 200 200 404 404 200",
     "engagement:feedback POST": "302 405 405 405 405 405 405 405 405",
     "engagement:feedback-add GET": "302 200 200 200 200 403 404 404 200",

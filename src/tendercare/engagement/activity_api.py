@@ -57,6 +57,7 @@ class GroupReachOut(Schema):
     population_share: float | None
     ratio: float | None
     under_represented: bool
+    outside_ages_served: bool
 
 
 class DimensionReachOut(Schema):
@@ -64,16 +65,28 @@ class DimensionReachOut(Schema):
     label: str
     participants: int
     not_provided: int
+    outside_ages_served: int
     population: int | None
     source: str
     note: str
     groups: list[GroupReachOut]
 
 
+class ChannelReachOut(Schema):
+    channel: str
+    label: str
+    participants: int
+    under_represented: list[str]
+    dimensions: list[DimensionReachOut]
+
+
 class ReachOut(Schema):
     programme_id: int
     programme: str
     areas: list[str]
+    youngest_age_served: int
+    ages_served: str
+    ages_note: str
     activities: int
     participants: int
     digital: int
@@ -81,6 +94,7 @@ class ReachOut(Schema):
     under_represented: list[str]
     missing_population: list[str]
     dimensions: list[DimensionReachOut]
+    channels: list[ChannelReachOut]
 
 
 def _activity_out(a, participants: int) -> dict:
@@ -156,35 +170,51 @@ def programme_reach(request, programme_id: int):
         "programme_id": programme.pk,
         "programme": programme.name,
         "areas": [p.code for p in reach.places],
+        "youngest_age_served": reach.youngest_age_served,
+        "ages_served": programme.get_youngest_age_served_display(),
+        "ages_note": reach.ages_note,
         "activities": reach.activity_count,
         "participants": reach.participants,
         "digital": reach.digital,
         "in_person": reach.in_person,
         "under_represented": reach.under_represented,
         "missing_population": reach.missing_population,
-        "dimensions": [
+        "dimensions": [_dimension_out(d) for d in reach.dimensions],
+        "channels": [
             {
-                "dimension": d.code,
-                "label": d.label,
-                "participants": d.participants,
-                "not_provided": d.not_provided,
-                "population": d.population,
-                "source": d.source,
-                "note": d.note,
-                "groups": [
-                    {
-                        "group": r.group,
-                        "label": r.label,
-                        "participants": r.participants,
-                        "population": r.population,
-                        "participant_share": _share(r.participant_share),
-                        "population_share": _share(r.population_share),
-                        "ratio": _share(r.ratio),
-                        "under_represented": r.under_represented,
-                    }
-                    for r in d.rows
-                ],
+                "channel": c.code,
+                "label": c.label,
+                "participants": c.participants,
+                "under_represented": c.under_represented,
+                "dimensions": [_dimension_out(d) for d in c.dimensions],
             }
-            for d in reach.dimensions
+            for c in reach.channels
+        ],
+    }
+
+
+def _dimension_out(d) -> dict:
+    return {
+        "dimension": d.code,
+        "label": d.label,
+        "participants": d.participants,
+        "not_provided": d.not_provided,
+        "outside_ages_served": d.outside,
+        "population": d.population,
+        "source": d.source,
+        "note": d.note,
+        "groups": [
+            {
+                "group": r.group,
+                "label": r.label,
+                "participants": r.participants,
+                "population": r.population,
+                "participant_share": _share(r.participant_share),
+                "population_share": _share(r.population_share),
+                "ratio": _share(r.ratio),
+                "under_represented": r.under_represented,
+                "outside_ages_served": r.outside,
+            }
+            for r in d.rows
         ],
     }

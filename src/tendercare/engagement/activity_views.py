@@ -280,7 +280,7 @@ SHORT_LABELS = {
 
 def _reach_chart(dimension) -> object | None:
     groups = [r for r in dimension.groups if r.population_share is not None]
-    if not groups or dimension.said == 0:
+    if not groups or dimension.compared == 0:
         return None
     bars = []
     for r in groups:
@@ -313,16 +313,61 @@ def _reach_chart(dimension) -> object | None:
 
 
 @login_required
-@require_safe
+@require_http_methods(["GET", "POST"])
 def reach_page(request, programme_id: int):
+    """The programme's reach; a POST sets the ages it serves (people who may manage its
+    engagement; 403 for one who may only read it)."""
     _must_see(request)
     programme = queries.programme_for_reach(request.user, programme_id)
     if programme is None:
         raise Http404("No such programme")
+    can_set_ages = queries.can_set_ages_served(request.user, programme)
+    if request.method == "POST" and not can_set_ages:
+        raise PermissionDenied("You can read this programme's reach but not change it")
+    form = forms.AgesServedForm(
+        *_posted(request), initial={"youngest_age": programme.youngest_age_served}
+    )
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.programme_set_ages_served(
+                programme=programme,
+                youngest_age=form.cleaned_data["youngest_age"],
+                by=request.user,
+            ),
+        )
+        if done is not None:
+            messages.success(
+                request, f"People this programme serves: {done.get_youngest_age_served_display()}"
+            )
+            return redirect("engagement:reach", programme.pk)
     result = queries.programme_reach(programme)
     charts = {d.code: _reach_chart(d) for d in result.dimensions}
     return render(
         request,
         "engagement/reach_programme.html",
-        {"programme": programme, "reach": result, "charts": charts},
+        {
+            "programme": programme,
+            "reach": result,
+            "charts": charts,
+            "form": form if can_set_ages else None,
+            "channel_table": _channel_table(result),
+        },
     )
+
+
+def _channel_table(result) -> list[dict]:
+    """Rows of the reach-by-channel table: each group with a population share, and for each
+    channel its participants' share and ratio (None where nobody of that channel said)."""
+    rows = []
+    by_code = [{d.code: d for d in c.dimensions} for c in result.channels]
+    for d in result.dimensions:
+        for r in d.groups:
+            if r.population_share is None:
+                continue
+            cells = []
+            for dims in by_code:
+                match = next(x for x in dims[d.code].rows if x.group == r.group)
+                cells.append(match)
+            rows.append({"dimension": d.label, "row": r, "channels": cells})
+    return rows

@@ -4,6 +4,7 @@ type; the services hold the rules (engagement/services.py)."""
 from django import forms
 
 from tendercare.core.forms import GovukForm
+from tendercare.programmes.models import AgesServed
 
 from .groups import BY_CODE
 from .models import ActivityKind, Channel
@@ -83,3 +84,16 @@ class SurveyUploadForm(GovukForm):
         if not name.endswith((".csv", ".xlsx")):
             raise forms.ValidationError("The file must be a CSV (.csv) or Excel workbook (.xlsx)")
         return upload
+
+
+class AgesServedForm(GovukForm):
+    """People this programme serves: the youngest age its services are for (radios)."""
+
+    youngest_age = forms.TypedChoiceField(
+        coerce=int,
+        choices=AgesServed.choices,
+        error_messages={
+            "required": "Choose the people this programme serves",
+            "invalid_choice": "Choose the people this programme serves",
+        },
+    )

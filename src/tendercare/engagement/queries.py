@@ -427,9 +427,15 @@ def programme_for_reach(user, pk):
     return programmes_for_engagement(user).filter(pk=pk).first()
 
 
-def programme_participants(programme) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
-    """(participants by dimension and group over the programme's activities, participants by
-    channel). An activity's dimension not recorded counts its participants as not provided."""
+def can_set_ages_served(user, programme) -> bool:
+    """Whether this person may set the ages the programme serves (engagement managers of the
+    owner's family)."""
+    return bool(rules.can_manage_owned(user, programme))
+
+
+def _participants_by_channel(programme) -> dict[str, dict[str, dict[str, int]]]:
+    """{channel: participants by dimension and group over the programme's activities of that
+    channel}. An activity's dimension not recorded counts its participants as not provided."""
     activities = list(Activity.objects.filter(programme=programme).values_list("pk", "channel"))
     channel_of = dict(activities)
     recorded: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
@@ -438,16 +444,31 @@ def programme_participants(programme) -> tuple[dict[str, dict[str, int]], dict[s
     )
     for activity_id, dimension, group, count in rows:
         recorded[activity_id].setdefault(dimension, {})[group] = count
-    out: dict[str, dict[str, int]] = {d.code: {} for d in DIMENSIONS}
-    by_channel = {Channel.DIGITAL.value: 0, Channel.IN_PERSON.value: 0}
+    out = {c: {d.code: {} for d in DIMENSIONS} for c in Channel.values}
     for activity_id, channel in activities:
         dims = recorded.get(activity_id, {})
         total = max((sum(g.values()) for g in dims.values()), default=0)
-        by_channel[channel] = by_channel.get(channel, 0) + total
+        into = out.setdefault(channel, {d.code: {} for d in DIMENSIONS})
         for d in DIMENSIONS:
             for group, n in dims.get(d.code, {NOT_PROVIDED: total}).items():
-                out[d.code][group] = out[d.code].get(group, 0) + n
-    return out, by_channel
+                into[d.code][group] = into[d.code].get(group, 0) + n
+    return out
+
+
+def _total_of(counts: dict[str, dict[str, int]]) -> int:
+    return max((sum(c.values()) for c in counts.values()), default=0)
+
+
+def programme_participants(programme) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    """(participants by dimension and group over the programme's activities, participants by
+    channel). An activity's dimension not recorded counts its participants as not provided."""
+    by_channel = _participants_by_channel(programme)
+    out: dict[str, dict[str, int]] = {d.code: {} for d in DIMENSIONS}
+    for counts in by_channel.values():
+        for dimension, groups in counts.items():
+            for group, n in groups.items():
+                out[dimension][group] = out[dimension].get(group, 0) + n
+    return out, {channel: _total_of(counts) for channel, counts in by_channel.items()}
 
 
 def programme_population(programme) -> tuple[dict[str, dict[str, int]], dict[str, str], dict]:
@@ -518,15 +539,35 @@ class DimensionReach:
     label: str
     rows: list  # reach.GroupReach, groups then "not provided"
     participants: int  # everyone counted in the dimension
-    said: int  # those who said (the base of the participant shares)
+    said: int  # those who said (not "not provided")
     not_provided: int
-    population: int | None
+    population: int | None  # residents compared (of the ages served, for age)
     source: str
     note: str  # why there is no comparison, when there is none
+    outside: int = 0  # participants who said an age the programme does not serve
+    population_outside: int | None = None  # residents of ages it does not serve
 
     @property
     def groups(self) -> list:
-        return [r for r in self.rows if not r.not_provided]
+        """The groups compared (not "not provided", not an age outside those served)."""
+        return [r for r in self.rows if not r.not_provided and not r.outside]
+
+    @property
+    def compared(self) -> int:
+        """The base of the participant shares: those who said, within the groups compared."""
+        return self.said - self.outside
+
+
+@dataclass(frozen=True)
+class ChannelReach:
+    """Reach of one channel's activities (digital, or in person) against the same residents."""
+
+    code: str
+    label: str
+    participants: int
+    dimensions: list[DimensionReach]
+    rows: list
+    under_represented: list[str]
 
 
 @dataclass(frozen=True)
@@ -541,31 +582,36 @@ class ProgrammeReach:
     under_represented: list[str]  # sentences
     missing_population: list[str]  # sentences
     places: list = field(default_factory=list)
+    youngest_age_served: int = 0
+    ages_note: str = ""  # which ages age compares, and how many were outside them
+    channels: list[ChannelReach] = field(default_factory=list)  # digital, then in person
 
     @property
     def digital_share(self):
         return self.digital / self.participants if self.participants else None
 
 
-def programme_reach(programme) -> ProgrammeReach:
-    """Participation in the programme's activities by group compared with the population of
-    the areas its services serve (docs/engagement.md, "Reach")."""
-    participants, by_channel = programme_participants(programme)
-    population, sources, missing = programme_population(programme)
-    rows = reach_rules.reach(participants, population)
+def _dimensions(participants, population, sources, missing, rows) -> list[DimensionReach]:
     dimensions = []
     for d in DIMENSIONS:
         dim_rows = [r for r in rows if r.dimension == d.code]
         counts = participants.get(d.code, {})
         not_provided = counts.get(NOT_PROVIDED, 0)
         everyone = sum(counts.values())
+        outside = sum(r.participants for r in dim_rows if r.outside)
         pop = population.get(d.code)
+        pop_compared = pop_outside = None
+        if pop:
+            pop_outside = sum(r.population or 0 for r in dim_rows if r.outside)
+            pop_compared = sum(pop.values()) - pop_outside
         if not d.census:
             note = "There is no Census population to compare this with."
         elif d.code in missing:
             note = missing[d.code][:1].upper() + missing[d.code][1:] + "."
         elif everyone - not_provided == 0:
             note = "Nobody who took part said, so there are no shares to compare."
+        elif everyone - not_provided - outside == 0:
+            note = "Nobody who took part said an age the programme serves, so there are no shares."
         else:
             note = ""
         dimensions.append(
@@ -576,21 +622,78 @@ def programme_reach(programme) -> ProgrammeReach:
                 participants=everyone,
                 said=everyone - not_provided,
                 not_provided=not_provided,
-                population=sum(pop.values()) if pop else None,
+                population=pop_compared,
                 source=sources.get(d.code, ""),
                 note=note,
+                outside=outside,
+                population_outside=pop_outside if pop_outside else None,
             )
         )
-    total = max((sum(c.values()) for c in participants.values()), default=0)
+    return dimensions
+
+
+def _ages_note(youngest: int, age: DimensionReach | None) -> str:
+    """One sentence: which ages the age comparison covers, how many were outside them, and
+    that the other dimensions compare with residents of all ages."""
+    if youngest == 0:
+        return (
+            "Age compares participants with residents of all ages (the programme serves people "
+            "of all ages)."
+        )
+    outside = age.outside if age is not None else 0
+    people = "person" if outside == 1 else "people"
+    return (
+        f"Age compares participants with residents aged {youngest} and over, the ages the "
+        f"programme serves: {outside:,} {people} who took part gave a younger age and "
+        f"{'is' if outside == 1 else 'are'} left out of the age shares. The other dimensions "
+        "(sex, ethnic group, disability, unpaid care, deprivation) compare with residents of "
+        "all ages, because their Census figures are not split by age."
+    )
+
+
+def programme_reach(programme) -> ProgrammeReach:
+    """Participation in the programme's activities by group compared with the population of
+    the areas its services serve (docs/engagement.md, "Reach"). For age, only the ages the
+    programme serves are compared (Programme.youngest_age_served). The same comparison is
+    made for each channel's activities (digital, in person)."""
+    by_channel = _participants_by_channel(programme)
+    participants: dict[str, dict[str, int]] = {d.code: {} for d in DIMENSIONS}
+    for counts in by_channel.values():
+        for dimension, groups in counts.items():
+            for group, n in groups.items():
+                participants[dimension][group] = participants[dimension].get(group, 0) + n
+    population, sources, missing = programme_population(programme)
+    youngest = programme.youngest_age_served or 0
+    served = reach_rules.age_bands_from(youngest)
+    rows = reach_rules.reach(participants, population, served_age_bands=served)
+    dimensions = _dimensions(participants, population, sources, missing, rows)
+    channels = []
+    for code, label in Channel.choices:
+        counts = by_channel.get(code, {})
+        channel_rows = reach_rules.reach(counts, population, served_age_bands=served)
+        channels.append(
+            ChannelReach(
+                code=code,
+                label=label,
+                participants=_total_of(counts),
+                dimensions=_dimensions(counts, population, sources, missing, channel_rows),
+                rows=channel_rows,
+                under_represented=reach_rules.under_represented_sentences(channel_rows),
+            )
+        )
+    age = next((d for d in dimensions if d.code == reach_rules.AGE), None)
     return ProgrammeReach(
         programme=programme,
         activity_count=Activity.objects.filter(programme=programme).count(),
-        participants=total,
-        digital=by_channel.get(Channel.DIGITAL.value, 0),
-        in_person=by_channel.get(Channel.IN_PERSON.value, 0),
+        participants=_total_of(participants),
+        digital=_total_of(by_channel.get(Channel.DIGITAL.value, {})),
+        in_person=_total_of(by_channel.get(Channel.IN_PERSON.value, {})),
         dimensions=dimensions,
         rows=rows,
         under_represented=reach_rules.under_represented_sentences(rows),
         missing_population=[missing[d.code] for d in DIMENSIONS if d.code in missing],
         places=list(programme.places.all()),
+        youngest_age_served=youngest,
+        ages_note=_ages_note(youngest, age),
+        channels=channels,
     )

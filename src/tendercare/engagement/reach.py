@@ -10,11 +10,16 @@ A group is under-represented when its ratio is below 0.8 and it is at least 5% o
 (smaller groups are too few for the ratio to mean much). A dimension with no participant who
 said anything, or no population figures, has no shares on that side and no ratio. "Not
 provided" is a row of its own with its count, never a share.
+
+The ages a programme serves: for age, the bands below the youngest age served are left out
+of both shares (participants and residents alike) and are never under-represented; their rows
+keep their counts and say they are outside (`outside`). Other dimensions have no age split in
+the Census tables, so they compare with residents of all ages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -35,6 +40,7 @@ class GroupReach:
     population_share: Fraction | None
     ratio: Fraction | None
     under_represented: bool
+    outside: bool = False  # outside the groups compared (an age the programme does not serve)
 
     @property
     def not_provided(self) -> bool:
@@ -64,21 +70,67 @@ def _label(dimension: str, group: str) -> str:
     return BY_CODE[dimension].label_of(group) if dimension in BY_CODE else group
 
 
+AGE = "age_band"
+
+
+def age_band_lower_bounds() -> dict[str, int]:
+    """{band code: the youngest age in it}: "0_15" -> 0, "65_plus" -> 65."""
+    return {code: int(code.split("_")[0]) for code in BY_CODE[AGE].codes if code != NOT_PROVIDED}
+
+
+def age_bands_from(youngest_age: int) -> tuple[str, ...]:
+    """The age bands a programme serving people aged `youngest_age` and over compares: every
+    band from the one starting at that age. The age must start a band (0, 16, 25, 35, 50 or
+    65); anything else would split a band the Census figures cannot split."""
+    bounds = age_band_lower_bounds()
+    if youngest_age not in bounds.values():
+        starts = ", ".join(str(b) for b in sorted(bounds.values()))
+        raise ValueError(f"The youngest age served must start an age band ({starts})")
+    return tuple(code for code, low in bounds.items() if low >= youngest_age)
+
+
+def ages_phrase(youngest_age: int) -> str:
+    """ "people of all ages", "people aged 16 and over"."""
+    return "people of all ages" if youngest_age == 0 else f"people aged {youngest_age} and over"
+
+
 def dimension_reach(
-    dimension: str, participants: Mapping[str, int], population: Mapping[str, int] | None
+    dimension: str,
+    participants: Mapping[str, int],
+    population: Mapping[str, int] | None,
+    *,
+    compared: Collection[str] | None = None,
 ) -> list[GroupReach]:
-    """The rows of one dimension: its groups in table order, then "not provided"."""
+    """The rows of one dimension: its groups in table order, then "not provided". With
+    `compared`, only those groups are in the shares; the others are rows marked `outside`,
+    with their counts and no shares."""
     groups = _groups_of(dimension, participants, population or {})
-    said = sum(n for g, n in participants.items() if g != NOT_PROVIDED)
-    residents = sum(n for g, n in (population or {}).items() if g != NOT_PROVIDED)
+
+    def inside(group: str) -> bool:
+        return group != NOT_PROVIDED and (compared is None or group in compared)
+
+    said = sum(n for g, n in participants.items() if inside(g))
+    residents = sum(n for g, n in (population or {}).items() if inside(g))
     has_population = population is not None and residents > 0
     rows = []
     for group in groups:
         count = int(participants.get(group, 0))
-        if group == NOT_PROVIDED:
+        if not inside(group):
+            pop = None
+            if group != NOT_PROVIDED and population is not None:
+                pop = int(population.get(group, 0))
             rows.append(
                 GroupReach(
-                    dimension, group, _label(dimension, group), count, None, None, None, None, False
+                    dimension,
+                    group,
+                    _label(dimension, group),
+                    count,
+                    pop,
+                    None,
+                    None,
+                    None,
+                    False,
+                    outside=group != NOT_PROVIDED,
                 )
             )
             continue
@@ -109,16 +161,23 @@ def dimension_reach(
 
 
 def reach(
-    participants: Mapping[str, Mapping[str, int]], population: Mapping[str, Mapping[str, int]]
+    participants: Mapping[str, Mapping[str, int]],
+    population: Mapping[str, Mapping[str, int]],
+    *,
+    served_age_bands: Collection[str] | None = None,
 ) -> list[GroupReach]:
     """Every dimension present in either mapping, in the order of groups.DIMENSIONS (then any
-    other, alphabetically), each as dimension_reach gives it."""
+    other, alphabetically), each as dimension_reach gives it. `served_age_bands` (None: all)
+    are the age bands compared; every other dimension compares all its groups."""
     order = [d.code for d in DIMENSIONS]
     present = set(participants) | set(population)
     dims = [d for d in order if d in present] + sorted(present - set(order))
     out: list[GroupReach] = []
     for dim in dims:
-        out.extend(dimension_reach(dim, participants.get(dim, {}), population.get(dim)))
+        compared = served_age_bands if dim == AGE else None
+        out.extend(
+            dimension_reach(dim, participants.get(dim, {}), population.get(dim), compared=compared)
+        )
     return out
 
 

@@ -518,3 +518,42 @@ def census_load(*, file, filename: str, table: str, by=None, dry_run: bool = Fal
     if skipped:
         result.notes.append(f"{skipped:,} areas skipped: they are not among the places loaded")
     return result
+
+
+# --- the ages a programme serves (reach compares age with residents of these ages) ------------
+
+
+def programme_set_ages_served(*, programme, youngest_age: int, by=None):
+    """Set the youngest age the programme's services are for (Programme.youngest_age_served:
+    all ages, 16 and over, or 65 and over). Reach then compares participants by age with
+    residents of those ages only. Commissioning staff who may manage engagement, of the
+    programme owner's family; `by=None` is the system (the demo)."""
+    from tendercare.programmes.models import AgesServed, Programme
+
+    if by is not None and not (
+        rules.may_manage_engagement(by)
+        and getattr(by, "organisation_id", None)
+        and programme.owner_id in organisation_family(by.organisation)
+    ):
+        raise NotAllowed(
+            "Only commissioning staff of the programme's organisation can change the ages it serves"
+        )
+    try:
+        youngest_age = int(youngest_age)
+    except (TypeError, ValueError):
+        youngest_age = -1
+    if youngest_age not in AgesServed.values:
+        raise DomainError("Choose the people this programme serves")
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        if programme.youngest_age_served == youngest_age:
+            return programme
+        before = snapshot(programme)
+        programme.youngest_age_served = youngest_age
+        programme.save(update_fields=["youngest_age_served", "updated_at"])
+        Auditor(by=by).updated(
+            programme,
+            before=before,
+            summary=f"Ages served, for engagement reach: {AgesServed(youngest_age).label.lower()}",
+        )
+    return programme

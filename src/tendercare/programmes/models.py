@@ -17,6 +17,18 @@ class ProgrammeStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class AgesServed(models.IntegerChoices):
+    """The youngest age a programme's services are for. Each is the lower bound of one of the
+    Census age bands engagement reach counts by (engagement/groups.py: 15 and under, 16 to 24,
+    ..., 65 and over), so that reach can leave out exactly the bands below it. There is no
+    "18 and over": 16 to 24 is one band in the population figures, so adult services choose
+    16 and over (which also counts 16- and 17-year-olds)."""
+
+    ALL_AGES = 0, "All ages"
+    FROM_16 = 16, "16 and over (adults)"
+    FROM_65 = 65, "65 and over"
+
+
 class Programme(models.Model):
     name = models.CharField(max_length=200)
     # A short public reference, e.g. MED-HC-2026 (`tendercare report scrutiny REF`).
@@ -32,6 +44,11 @@ class Programme(models.Model):
     # The local authority areas the services serve: engagement reach is measured against their
     # population (Census 2021).
     places = models.ManyToManyField("geography.Place", blank=True, related_name="programmes")
+    # The youngest age the services are for: engagement reach compares participants by age
+    # with residents of these ages only (set from the reach page, engagement.services).
+    youngest_age_served = models.PositiveSmallIntegerField(
+        choices=AgesServed.choices, default=AgesServed.ALL_AGES
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
