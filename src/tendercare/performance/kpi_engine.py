@@ -202,6 +202,58 @@ def builtin_kpis_ensure() -> int:
     return changed
 
 
+def _add_months(month: str, count: int) -> str:
+    year, number = divmod(int(month[:4]) * 12 + int(month[5:7]) - 1 + count, 12)
+    return f"{year:04d}-{number + 1:02d}"
+
+
+def months_touched_by(months) -> list[str]:
+    """The months whose visit KPIs can change when visits planned in `months` (YYYY-MM) arrive
+    or go, read from the windows in kpis.py:
+
+    - the month itself;
+    - the month before (missed): a visit's deadline is the client's next later planned visit,
+      so the last visits of a month (one planned at 23:30 on its last day has until 23:00 the
+      next day) are judged by the first visits of the month after;
+    - the month after (call cramming): a carer's first visit of a month is compared with the
+      carer's previous visit, which may be at the end of this month;
+    - up to three months after (the core team): the 90 days ending on a month's last day are
+      that month and the two before, and the last day of the third month before when those
+      three give only 89 days.
+    """
+    touched = set()
+    for month in months:
+        touched.update(_add_months(month, k) for k in range(-1, 4))
+    return sorted(touched)
+
+
+def stored_months(owner: Organisation) -> set[str]:
+    """The months (YYYY-MM) of the owner's stored visits: those of its DONE imports."""
+    from .models import VisitImport
+
+    found: set[str] = set()
+    for months in VisitImport.objects.filter(
+        owner=owner, status=VisitImport.Status.DONE
+    ).values_list("months", flat=True):
+        found.update(months or ())
+    return found
+
+
+def recompute_after_import(
+    visit_import, *, by=None, progress: Callable[[str], None] | None = None
+) -> Run | None:
+    """After visits are stored (or withdrawn), recompute the owner's KPIs for the import's
+    months and the months whose windows reach them (months_touched_by) that have visits, with
+    the owner's default pricing scenario, as `tendercare compute kpis` does. None when the
+    import wrote no months."""
+    if not visit_import.months:
+        return None
+    owner = visit_import.owner
+    months = set(visit_import.months)
+    months |= set(months_touched_by(visit_import.months)) & stored_months(owner)
+    return compute_for_owner(owner=owner, by=by, months=sorted(months), progress=progress)
+
+
 def compute_for_owner(
     *,
     owner: Organisation,

@@ -107,7 +107,40 @@ def visit_import_queue(*, file, filename: str, owner, by) -> VisitImport:
 def visit_import_task(import_id: int) -> None:
     vi = VisitImport.objects.filter(pk=import_id, status=VisitImport.Status.QUEUED).first()
     if vi is not None:
-        visit_import_run(vi)
+        vi = visit_import_run(vi)
+        kpis_after_import(vi)
+
+
+def kpis_command(vi: VisitImport, months) -> str:
+    return f'tendercare compute kpis --owner "{vi.owner.name}"' + "".join(
+        f" --month {m}" for m in months
+    )
+
+
+def kpis_after_import(vi: VisitImport, *, progress: Callable[[str], None] | None = None):
+    """Once an import is stored (DONE), recompute the KPIs of its months and of the months
+    whose windows reach them (kpi_engine.recompute_after_import). Returns the engine's Run, or
+    None when nothing was stored. If the recompute fails the visits stay stored: the import's
+    message says which command to run (audited)."""
+    if vi.status != VisitImport.Status.DONE or not vi.months:
+        return None
+    from . import kpi_engine
+
+    try:
+        return kpi_engine.recompute_after_import(vi, by=vi.created_by, progress=progress)
+    except Exception:
+        log.exception("KPIs after visit import %s", vi.pk)
+        months = kpi_engine.months_touched_by(vi.months)
+        with transaction.atomic():
+            before = snapshot(vi)
+            vi.message = (
+                f"{vi.message} The KPIs were not recomputed: run {kpis_command(vi, months)}"
+            )
+            vi.save(update_fields=["message"])
+            Auditor(by=vi.created_by).updated(
+                vi, before=before, summary=f"Visit file {vi.filename}: KPIs not recomputed"
+            )
+        return None
 
 
 # --- running it ------------------------------------------------------------------------------
@@ -560,13 +593,17 @@ def visit_import_withdraw(
         from . import kpi_engine
 
         try:
-            kpi_engine.compute_for_owner(owner=vi.owner, by=by, months=list(vi.months))
+            # Its months and the months whose KPI windows reach them (missed, cramming, the
+            # core team), as after an import.
+            kpi_engine.recompute_after_import(vi, by=by)
             result.kpis_recomputed = True
         except Exception:  # the withdrawal stands; say what is left to do
             log.exception("KPIs after withdrawing import %s", vi.pk)
+            months = kpi_engine.months_touched_by(vi.months)
             result.kpi_problem = (
-                "The KPIs of " + ", ".join(vi.months) + " could not be recomputed: run "
-                f'tendercare compute kpis --owner "{vi.owner.name}"'
-                + "".join(f" --month {m}" for m in vi.months)
+                "The KPIs of "
+                + ", ".join(months)
+                + " could not be recomputed: run "
+                + kpis_command(vi, months)
             )
     return result
