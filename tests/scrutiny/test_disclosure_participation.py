@@ -49,7 +49,7 @@ def test_participation_never_shows_a_small_count(spec, public):
     total = sum(a.participants for a in activities)
     dimension = SimpleNamespace(
         code="age_band",
-        rows=[SimpleNamespace(group=g, participants=n) for g, n in by_group.items()],
+        rows=[SimpleNamespace(group=g, participants=n, outside=False) for g, n in by_group.items()],
     )
     reach = SimpleNamespace(participants=total, dimensions=[dimension])
     part = report_engagement.protect_participation(reach, activities, public=public)

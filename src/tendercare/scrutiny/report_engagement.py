@@ -93,9 +93,11 @@ def protect_participation(reach, activities, *, public: bool) -> Participation:
         )
     safe = set()
     for d, line in zip(dims, lines, strict=True):
-        # A share of those who said, with the total shown, reveals "not provided": shares are
-        # shown only when "not provided" and the total are.
-        if line.total is not None and line.counts.get(NOT_PROVIDED, 0) is not None:
+        # A share of those who said, with the total shown, reveals "not provided" (and, for
+        # age, those of ages the programme does not serve, who are out of the shares too):
+        # shares are shown only when those counts and the total are.
+        left_out = [NOT_PROVIDED, *(r.group for r in d.rows if r.outside)]
+        if line.total is not None and all(line.counts.get(g, 0) is not None for g in left_out):
             safe.add(d.code)
     return Participation(
         total=act.grand_total if reach.participants else 0,
@@ -138,17 +140,23 @@ def reach_section(part: Participation, reach) -> Section:
         rows = []
         for r in d.rows:
             count = counts.get(r.group)
+            outside = r.outside
             participant_share = ""
-            if not r.not_provided:
+            if outside:
+                participant_share = "Not compared"
+            elif not r.not_provided:
                 participant_share = (
                     "[c]" if not safe or count is None else _share(r.participant_share)
                 )
+            residents_share = _share(r.population_share) or (
+                "" if r.not_provided else "Not compared" if outside else "No figures"
+            )
             rows.append(
                 [
-                    r.label,
+                    r.label + (" (an age the programme does not serve)" if outside else ""),
                     shown(count),
                     participant_share,
-                    _share(r.population_share) or ("" if r.not_provided else "No figures"),
+                    residents_share,
                 ]
             )
             if d.code == "age_band" and not r.not_provided:
@@ -174,6 +182,7 @@ def reach_section(part: Participation, reach) -> Section:
             + ": with the total shown, they would reveal a withheld count."
         )
     s.paragraphs.extend(notes)
+    s.paragraphs.extend(_ages_paragraph(part, reach))
     counts_of = {d.code: counts for d, counts in part.dimensions}
     sentences = [
         _sentence(r)
@@ -203,6 +212,32 @@ def reach_section(part: Participation, reach) -> Section:
             "in the table of participants by age."
         )
     return s
+
+
+def _ages_paragraph(part: Participation, reach) -> list[str]:
+    """Which ages the age comparison covers and how many who took part were outside them
+    (through disclosure control: withheld when any of the counts it adds up is)."""
+    youngest = reach.youngest_age_served
+    if not youngest:
+        return ["Age is compared with residents of all ages (the programme serves all ages)."]
+    age, counts = next(((d, c) for d, c in part.dimensions if d.code == "age_band"), (None, {}))
+    outside = [counts.get(r.group) for r in (age.rows if age else []) if r.outside]
+    if any(n is None for n in outside):
+        who = (
+            "people who took part and gave a younger age are left out of the age shares (how "
+            "many is withheld to protect people's identities)"
+        )
+    else:
+        n = sum(outside)
+        who = (
+            f"{n:,} {'person' if n == 1 else 'people'} who took part gave a younger age and "
+            f"{'is' if n == 1 else 'are'} left out of the age shares"
+        )
+    return [
+        f"Age is compared with residents aged {youngest} and over, the ages the programme "
+        f"serves: {who}. The other dimensions compare with residents of all ages, because "
+        "their Census figures are not split by age."
+    ]
 
 
 def _sentence(r) -> str:
