@@ -6,9 +6,13 @@ inputs (day, month, year in three boxes, named `<field>-day` etc.); a date that 
 """
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
+from django.shortcuts import redirect, render
 
 
 class SignInForm(AuthenticationForm):
@@ -89,3 +93,28 @@ def run_service(form, action):
     except DomainError as exc:
         form.add_error(None, exc.message)
         return None
+
+
+def form_page(
+    request,
+    form,
+    *,
+    save: Callable[[dict], Any],
+    message: str | Callable[[Any], str],
+    success_url: str | Callable[[Any], str],
+    template: str,
+    context: dict,
+):
+    """The page of one form that calls one service. A valid POST runs `save(cleaned_data)`
+    through run_service; if it returns something, show `message` and redirect to
+    `success_url` (either may be a function of what save returned). Otherwise (GET, invalid
+    form, broken rule) render `template` with `context` and the form as "form".
+
+    Permission checks stay in the view, before the call."""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        result = run_service(form, lambda: save(data))
+        if result:
+            messages.success(request, message(result) if callable(message) else message)
+            return redirect(success_url(result) if callable(success_url) else success_url)
+    return render(request, template, {**context, "form": form})

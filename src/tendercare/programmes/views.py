@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
-from tendercare.core.forms import run_service
+from tendercare.core.forms import form_page, run_service
 from tendercare.core.history import history_url
 
 from . import export, forms, queries, schedule, services
@@ -33,6 +33,10 @@ def _editable(request, programme):
     if not queries.can_edit(request.user, programme):
         raise PermissionDenied("You can read this programme but not change it")
     return programme
+
+
+def _detail_url(programme) -> str:
+    return reverse("programmes:detail", args=[programme.pk])
 
 
 def _base(request, programme, **extra):
@@ -62,24 +66,23 @@ def programme_create(request):
     if not queries.can_create(request.user) or not request.user.organisation:
         raise PermissionDenied("Only commissioning staff can start a programme")
     form = forms.ProgrammeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        programme = run_service(
-            form,
-            lambda: services.programme_create(
-                owner=request.user.organisation,
-                name=data["name"],
-                summary=data["summary"],
-                status=data["status"],
-                start_date=data["start_date"],
-                target_date=data["target_date"],
-                by=request.user,
-            ),
-        )
-        if programme:
-            messages.success(request, f"Programme '{programme.name}' created")
-            return redirect("programmes:detail", programme.pk)
-    return render(request, "programmes/programme_form.html", {"form": form})
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.programme_create(
+            owner=request.user.organisation,
+            name=data["name"],
+            summary=data["summary"],
+            status=data["status"],
+            start_date=data["start_date"],
+            target_date=data["target_date"],
+            by=request.user,
+        ),
+        message=lambda programme: f"Programme '{programme.name}' created",
+        success_url=_detail_url,
+        template="programmes/programme_form.html",
+        context={},
+    )
 
 
 @login_required
@@ -91,24 +94,23 @@ def programme_edit(request, pk: int):
     )
     form.date_initial("start_date", programme.start_date)
     form.date_initial("target_date", programme.target_date)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        updated = run_service(
-            form,
-            lambda: services.programme_update(
-                programme=programme,
-                name=data["name"],
-                summary=data["summary"],
-                status=data["status"],
-                start_date=data["start_date"],
-                target_date=data["target_date"],
-                by=request.user,
-            ),
-        )
-        if updated:
-            messages.success(request, "Programme details saved")
-            return redirect("programmes:detail", programme.pk)
-    return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.programme_update(
+            programme=programme,
+            name=data["name"],
+            summary=data["summary"],
+            status=data["status"],
+            start_date=data["start_date"],
+            target_date=data["target_date"],
+            by=request.user,
+        ),
+        message="Programme details saved",
+        success_url=_detail_url(programme),
+        template="programmes/programme_form.html",
+        context={"programme": programme},
+    )
 
 
 @login_required
@@ -148,20 +150,24 @@ def programme_contracts(request, pk: int):
         choices=choices,
         initial={"contracts": [str(pk) for pk in programme.contracts.values_list("pk", flat=True)]},
     )
-    if request.method == "POST" and form.is_valid():
-        chosen = {int(v) for v in form.cleaned_data["contracts"]}
-        done = run_service(
-            form,
-            lambda: services.programme_set_contracts(
-                programme=programme,
-                contracts=[c for c in choosable if c.pk in chosen],
-                by=request.user,
-            ),
+
+    def save(data):
+        chosen = {int(v) for v in data["contracts"]}
+        return services.programme_set_contracts(
+            programme=programme,
+            contracts=[c for c in choosable if c.pk in chosen],
+            by=request.user,
         )
-        if done:
-            messages.success(request, "Contracts in scope saved")
-            return redirect("programmes:detail", programme.pk)
-    return render(request, "programmes/contracts_form.html", _base(request, programme, form=form))
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        message="Contracts in scope saved",
+        success_url=_detail_url(programme),
+        template="programmes/contracts_form.html",
+        context=_base(request, programme),
+    )
 
 
 @login_required
@@ -183,20 +189,20 @@ def milestones_export(request, pk: int, fmt: str):
 def milestone_add(request, pk: int):
     programme = _editable(request, _programme(request, pk))
     form = forms.MilestoneForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        milestone = run_service(
-            form,
-            lambda: services.milestone_add(
-                programme=programme,
-                name=form.cleaned_data["name"],
-                baseline_date=form.cleaned_data["baseline_date"],
-                by=request.user,
-            ),
-        )
-        if milestone:
-            messages.success(request, f"Milestone '{milestone.name}' added")
-            return redirect("programmes:detail", programme.pk)
-    return render(request, "programmes/milestone_form.html", _base(request, programme, form=form))
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.milestone_add(
+            programme=programme,
+            name=data["name"],
+            baseline_date=data["baseline_date"],
+            by=request.user,
+        ),
+        message=lambda milestone: f"Milestone '{milestone.name}' added",
+        success_url=_detail_url(programme),
+        template="programmes/milestone_form.html",
+        context=_base(request, programme),
+    )
 
 
 @login_required
@@ -258,34 +264,25 @@ def risks(request, pk: int):
     form = forms.RiskForm(request.POST or None)
     if request.method == "POST":
         _editable(request, programme)
-        if form.is_valid():
-            data = form.cleaned_data
-            risk = run_service(
-                form,
-                lambda: services.risk_add(
-                    programme=programme,
-                    title=data["title"],
-                    description=data["description"],
-                    likelihood=data["likelihood"],
-                    impact=data["impact"],
-                    owner_name=data["owner_name"],
-                    mitigation=data["mitigation"],
-                    status=data["status"],
-                    by=request.user,
-                ),
-            )
-            if risk:
-                messages.success(request, f"Risk '{risk.title}' added")
-                return redirect("programmes:risks", programme.pk)
-    return render(
+    return form_page(
         request,
-        "programmes/risks.html",
-        _base(
-            request,
-            programme,
-            risks=queries.risks_for(programme),
-            form=form,
-            bands=schedule.RISK_BANDS,
+        form,
+        save=lambda data: services.risk_add(
+            programme=programme,
+            title=data["title"],
+            description=data["description"],
+            likelihood=data["likelihood"],
+            impact=data["impact"],
+            owner_name=data["owner_name"],
+            mitigation=data["mitigation"],
+            status=data["status"],
+            by=request.user,
+        ),
+        message=lambda risk: f"Risk '{risk.title}' added",
+        success_url=reverse("programmes:risks", args=[programme.pk]),
+        template="programmes/risks.html",
+        context=_base(
+            request, programme, risks=queries.risks_for(programme), bands=schedule.RISK_BANDS
         ),
     )
 
@@ -306,27 +303,22 @@ def risk_detail(request, pk: int, risk_id: int):
     )
     if request.method == "POST":
         _editable(request, programme)
-        if form.is_valid():
-            data = form.cleaned_data
-            review = run_service(
-                form,
-                lambda: services.risk_update(
-                    risk=risk,
-                    likelihood=data["likelihood"],
-                    impact=data["impact"],
-                    status=data["status"],
-                    mitigation=data["mitigation"],
-                    note=data["note"],
-                    by=request.user,
-                ),
-            )
-            if review:
-                messages.success(request, f"Risk '{risk.title}' reviewed")
-                return redirect("programmes:risk", programme.pk, risk.pk)
-    return render(
+    return form_page(
         request,
-        "programmes/risk.html",
-        _base(request, programme, risk=risk, reviews=risk.reviews.all(), form=form),
+        form,
+        save=lambda data: services.risk_update(
+            risk=risk,
+            likelihood=data["likelihood"],
+            impact=data["impact"],
+            status=data["status"],
+            mitigation=data["mitigation"],
+            note=data["note"],
+            by=request.user,
+        ),
+        message=f"Risk '{risk.title}' reviewed",
+        success_url=reverse("programmes:risk", args=[programme.pk, risk.pk]),
+        template="programmes/risk.html",
+        context=_base(request, programme, risk=risk, reviews=risk.reviews.all()),
     )
 
 
@@ -337,27 +329,22 @@ def decisions(request, pk: int):
     form = forms.DecisionForm(request.POST or None)
     if request.method == "POST":
         _editable(request, programme)
-        if form.is_valid():
-            data = form.cleaned_data
-            decision = run_service(
-                form,
-                lambda: services.decision_record(
-                    programme=programme,
-                    title=data["title"],
-                    decision=data["decision"],
-                    decided_on=data["decided_on"],
-                    decided_by=data["decided_by"],
-                    rationale=data["rationale"],
-                    by=request.user,
-                ),
-            )
-            if decision:
-                messages.success(request, f"Decision '{decision.title}' recorded")
-                return redirect("programmes:decisions", programme.pk)
-    return render(
+    return form_page(
         request,
-        "programmes/decisions.html",
-        _base(request, programme, decisions=programme.decisions.all(), form=form),
+        form,
+        save=lambda data: services.decision_record(
+            programme=programme,
+            title=data["title"],
+            decision=data["decision"],
+            decided_on=data["decided_on"],
+            decided_by=data["decided_by"],
+            rationale=data["rationale"],
+            by=request.user,
+        ),
+        message=lambda decision: f"Decision '{decision.title}' recorded",
+        success_url=reverse("programmes:decisions", args=[programme.pk]),
+        template="programmes/decisions.html",
+        context=_base(request, programme, decisions=programme.decisions.all()),
     )
 
 
@@ -368,24 +355,19 @@ def lessons(request, pk: int):
     form = forms.LessonForm(request.POST or None)
     if request.method == "POST":
         _editable(request, programme)
-        if form.is_valid():
-            data = form.cleaned_data
-            lesson = run_service(
-                form,
-                lambda: services.lesson_record(
-                    programme=programme,
-                    title=data["title"],
-                    what_happened=data["what_happened"],
-                    recommendation=data["recommendation"],
-                    recorded_on=data["recorded_on"],
-                    by=request.user,
-                ),
-            )
-            if lesson:
-                messages.success(request, f"Lesson '{lesson.title}' recorded")
-                return redirect("programmes:lessons", programme.pk)
-    return render(
+    return form_page(
         request,
-        "programmes/lessons.html",
-        _base(request, programme, lessons=programme.lessons.all(), form=form),
+        form,
+        save=lambda data: services.lesson_record(
+            programme=programme,
+            title=data["title"],
+            what_happened=data["what_happened"],
+            recommendation=data["recommendation"],
+            recorded_on=data["recorded_on"],
+            by=request.user,
+        ),
+        message=lambda lesson: f"Lesson '{lesson.title}' recorded",
+        success_url=reverse("programmes:lessons", args=[programme.pk]),
+        template="programmes/lessons.html",
+        context=_base(request, programme, lessons=programme.lessons.all()),
     )

@@ -8,10 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from tendercare.core.forms import run_service
+from tendercare.core.forms import form_page, run_service
 from tendercare.core.history import history_url
 
 from . import forms, queries, rules, services
@@ -57,6 +58,18 @@ def _programme_choices(request, committee):
     ]
 
 
+def _committee_url(committee) -> str:
+    return reverse("scrutiny:committee", args=[committee.pk])
+
+
+def _meeting_url(meeting) -> str:
+    return reverse("scrutiny:meeting", args=[meeting.pk])
+
+
+def _action_url(action) -> str:
+    return reverse("scrutiny:action", args=[action.pk])
+
+
 def _context(request, committee, **extra):
     return {
         "committee": committee,
@@ -91,23 +104,22 @@ def committee_create(request):
     if not queries.may_create_committee(request.user):
         raise PermissionDenied("Only commissioning staff can add a committee")
     form = forms.CommitteeForm(request.POST or None, initial={"published": True})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        committee = run_service(
-            form,
-            lambda: services.committee_create(
-                owner=request.user.organisation,
-                name=data["name"],
-                remit=data["remit"],
-                joint=data["joint"],
-                published=data["published"],
-                by=request.user,
-            ),
-        )
-        if committee:
-            messages.success(request, f"Committee '{committee.name}' added")
-            return redirect("scrutiny:committee", committee.pk)
-    return render(request, "scrutiny/committee_form.html", {"form": form, "committee": None})
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.committee_create(
+            owner=request.user.organisation,
+            name=data["name"],
+            remit=data["remit"],
+            joint=data["joint"],
+            published=data["published"],
+            by=request.user,
+        ),
+        message=lambda committee: f"Committee '{committee.name}' added",
+        success_url=_committee_url,
+        template="scrutiny/committee_form.html",
+        context={"committee": None},
+    )
 
 
 @login_required
@@ -145,23 +157,22 @@ def committee_edit(request, pk: int):
             "published": committee.published,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = run_service(
-            form,
-            lambda: services.committee_update(
-                committee=committee,
-                name=data["name"],
-                remit=data["remit"],
-                joint=data["joint"],
-                published=data["published"],
-                by=request.user,
-            ),
-        )
-        if done:
-            messages.success(request, "Committee details saved")
-            return redirect("scrutiny:committee", committee.pk)
-    return render(request, "scrutiny/committee_form.html", _context(request, committee, form=form))
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.committee_update(
+            committee=committee,
+            name=data["name"],
+            remit=data["remit"],
+            joint=data["joint"],
+            published=data["published"],
+            by=request.user,
+        ),
+        message="Committee details saved",
+        success_url=_committee_url(committee),
+        template="scrutiny/committee_form.html",
+        context=_context(request, committee),
+    )
 
 
 @login_required
@@ -169,26 +180,21 @@ def committee_edit(request, pk: int):
 def member_add(request, pk: int):
     committee = _editable(request, _committee(request, pk))
     form = forms.MemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        member = run_service(
-            form,
-            lambda: services.member_add(
-                committee=committee,
-                name=data["name"],
-                role=data["role"],
-                since=data["since"],
-                until=data["until"],
-                by=request.user,
-            ),
-        )
-        if member:
-            messages.success(request, f"{member.name} added to the committee")
-            return redirect("scrutiny:committee", committee.pk)
-    return render(
+    return form_page(
         request,
-        "scrutiny/committee_member_form.html",
-        _context(request, committee, form=form, member=None),
+        form,
+        save=lambda data: services.member_add(
+            committee=committee,
+            name=data["name"],
+            role=data["role"],
+            since=data["since"],
+            until=data["until"],
+            by=request.user,
+        ),
+        message=lambda member: f"{member.name} added to the committee",
+        success_url=_committee_url(committee),
+        template="scrutiny/committee_member_form.html",
+        context=_context(request, committee, member=None),
     )
 
 
@@ -202,26 +208,21 @@ def member_edit(request, pk: int, member_id: int):
     )
     form.date_initial("since", member.since)
     form.date_initial("until", member.until)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = run_service(
-            form,
-            lambda: services.member_update(
-                member=member,
-                name=data["name"],
-                role=data["role"],
-                since=data["since"],
-                until=data["until"],
-                by=request.user,
-            ),
-        )
-        if done:
-            messages.success(request, f"{member.name}'s membership saved")
-            return redirect("scrutiny:committee", committee.pk)
-    return render(
+    return form_page(
         request,
-        "scrutiny/committee_member_form.html",
-        _context(request, committee, form=form, member=member),
+        form,
+        save=lambda data: services.member_update(
+            member=member,
+            name=data["name"],
+            role=data["role"],
+            since=data["since"],
+            until=data["until"],
+            by=request.user,
+        ),
+        message=lambda saved: f"{saved.name}'s membership saved",
+        success_url=_committee_url(committee),
+        template="scrutiny/committee_member_form.html",
+        context=_context(request, committee, member=member),
     )
 
 
@@ -234,23 +235,20 @@ def member_edit(request, pk: int, member_id: int):
 def meeting_add(request, pk: int):
     committee = _editable(request, _committee(request, pk))
     form = forms.MeetingForm(request.POST or None, initial={"time": "18:00"})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        meeting = run_service(
-            form,
-            lambda: services.meeting_create(
-                committee=committee,
-                starts_at=data["starts_at"],
-                venue=data["venue"],
-                status=data["status"],
-                by=request.user,
-            ),
-        )
-        if meeting:
-            messages.success(request, "Meeting added")
-            return redirect("scrutiny:meeting", meeting.pk)
-    return render(
-        request, "scrutiny/meeting_form.html", _context(request, committee, form=form, meeting=None)
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.meeting_create(
+            committee=committee,
+            starts_at=data["starts_at"],
+            venue=data["venue"],
+            status=data["status"],
+            by=request.user,
+        ),
+        message="Meeting added",
+        success_url=_meeting_url,
+        template="scrutiny/meeting_form.html",
+        context=_context(request, committee, meeting=None),
     )
 
 
@@ -285,25 +283,20 @@ def meeting_edit(request, meeting_id: int):
         request.POST or None, initial={"venue": meeting.venue, "status": meeting.status}
     )
     form.set_start(meeting.starts_at)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = run_service(
-            form,
-            lambda: services.meeting_update(
-                meeting=meeting,
-                starts_at=data["starts_at"],
-                venue=data["venue"],
-                status=data["status"],
-                by=request.user,
-            ),
-        )
-        if done:
-            messages.success(request, "Meeting saved")
-            return redirect("scrutiny:meeting", meeting.pk)
-    return render(
+    return form_page(
         request,
-        "scrutiny/meeting_form.html",
-        _context(request, committee, form=form, meeting=meeting),
+        form,
+        save=lambda data: services.meeting_update(
+            meeting=meeting,
+            starts_at=data["starts_at"],
+            venue=data["venue"],
+            status=data["status"],
+            by=request.user,
+        ),
+        message="Meeting saved",
+        success_url=_meeting_url(meeting),
+        template="scrutiny/meeting_form.html",
+        context=_context(request, committee, meeting=meeting),
     )
 
 
@@ -314,26 +307,21 @@ def agenda_item_add(request, meeting_id: int):
     committee = _editable(request, meeting.committee)
     form = forms.AgendaItemForm(request.POST or None)
     form.set_choices("programme", _programme_choices(request, committee), "No programme")
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        item = run_service(
-            form,
-            lambda: services.agenda_item_add(
-                meeting=meeting,
-                number=data["number"],
-                title=data["title"],
-                programme=_chosen(_programmes(request, committee), data["programme"]),
-                summary=data["summary"],
-                by=request.user,
-            ),
-        )
-        if item:
-            messages.success(request, f"Item {item.number} added to the agenda")
-            return redirect("scrutiny:meeting", meeting.pk)
-    return render(
+    return form_page(
         request,
-        "scrutiny/meeting_item_form.html",
-        _context(request, committee, form=form, meeting=meeting, item=None),
+        form,
+        save=lambda data: services.agenda_item_add(
+            meeting=meeting,
+            number=data["number"],
+            title=data["title"],
+            programme=_chosen(_programmes(request, committee), data["programme"]),
+            summary=data["summary"],
+            by=request.user,
+        ),
+        message=lambda item: f"Item {item.number} added to the agenda",
+        success_url=_meeting_url(meeting),
+        template="scrutiny/meeting_item_form.html",
+        context=_context(request, committee, meeting=meeting, item=None),
     )
 
 
@@ -353,26 +341,21 @@ def agenda_item_edit(request, meeting_id: int, item_id: int):
         },
     )
     form.set_choices("programme", _programme_choices(request, committee), "No programme")
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = run_service(
-            form,
-            lambda: services.agenda_item_update(
-                item=item,
-                number=data["number"],
-                title=data["title"],
-                programme=_chosen(_programmes(request, committee), data["programme"]),
-                summary=data["summary"],
-                by=request.user,
-            ),
-        )
-        if done:
-            messages.success(request, f"Item {item.number} saved")
-            return redirect("scrutiny:meeting", meeting.pk)
-    return render(
+    return form_page(
         request,
-        "scrutiny/meeting_item_form.html",
-        _context(request, committee, form=form, meeting=meeting, item=item),
+        form,
+        save=lambda data: services.agenda_item_update(
+            item=item,
+            number=data["number"],
+            title=data["title"],
+            programme=_chosen(_programmes(request, committee), data["programme"]),
+            summary=data["summary"],
+            by=request.user,
+        ),
+        message=lambda saved: f"Item {saved.number} saved",
+        success_url=_meeting_url(meeting),
+        template="scrutiny/meeting_item_form.html",
+        context=_context(request, committee, meeting=meeting, item=item),
     )
 
 
@@ -383,28 +366,23 @@ def decision_add(request, meeting_id: int, item_id: int):
     committee = _editable(request, meeting.committee)
     item = get_object_or_404(queries.agenda_of(meeting), pk=item_id)
     form = forms.DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        decision = run_service(
-            form,
-            lambda: services.decision_record(
-                item=item,
-                kind=data["kind"],
-                text=data["text"],
-                decided_on=data["decided_on"],
-                is_substantial=form.answer(),
-                reasons=data["reasons"],
-                referred_to=data["referred_to"],
-                by=request.user,
-            ),
-        )
-        if decision:
-            messages.success(request, f"Decision on item {item.number} recorded")
-            return redirect("scrutiny:meeting", meeting.pk)
-    return render(
+    return form_page(
         request,
-        "scrutiny/meeting_decision_form.html",
-        _context(request, committee, form=form, meeting=meeting, item=item),
+        form,
+        save=lambda data: services.decision_record(
+            item=item,
+            kind=data["kind"],
+            text=data["text"],
+            decided_on=data["decided_on"],
+            is_substantial=form.answer(),
+            reasons=data["reasons"],
+            referred_to=data["referred_to"],
+            by=request.user,
+        ),
+        message=f"Decision on item {item.number} recorded",
+        success_url=_meeting_url(meeting),
+        template="scrutiny/meeting_decision_form.html",
+        context=_context(request, committee, meeting=meeting, item=item),
     )
 
 
@@ -420,27 +398,22 @@ def declaration_add(request, meeting_id: int):
     form.set_choices(
         "item", [(i.pk, f"{i.number}. {i.title}") for i in items], "Not about one item"
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        declaration = run_service(
-            form,
-            lambda: services.declaration_record(
-                meeting=meeting,
-                member=_chosen(members, data["member"]),
-                item=_chosen(items, data["item"]),
-                kind=data["kind"],
-                interest=data["interest"],
-                left_the_room=data["left_the_room"],
-                by=request.user,
-            ),
-        )
-        if declaration:
-            messages.success(request, f"Declaration by {declaration.member.name} recorded")
-            return redirect("scrutiny:meeting", meeting.pk)
-    return render(
+    return form_page(
         request,
-        "scrutiny/meeting_declaration_form.html",
-        _context(request, committee, form=form, meeting=meeting),
+        form,
+        save=lambda data: services.declaration_record(
+            meeting=meeting,
+            member=_chosen(members, data["member"]),
+            item=_chosen(items, data["item"]),
+            kind=data["kind"],
+            interest=data["interest"],
+            left_the_room=data["left_the_room"],
+            by=request.user,
+        ),
+        message=lambda declaration: f"Declaration by {declaration.member.name} recorded",
+        success_url=_meeting_url(meeting),
+        template="scrutiny/meeting_declaration_form.html",
+        context=_context(request, committee, meeting=meeting),
     )
 
 
@@ -505,24 +478,23 @@ def action_add(request, pk: int):
     form.set_choices(
         "programme", _programme_choices(request, committee), "The agenda item's programme, if any"
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        action = run_service(
-            form,
-            lambda: services.action_add(
-                committee=committee,
-                description=data["description"],
-                owner_name=data["owner_name"],
-                due_on=data["due_on"],
-                item=_chosen(items, data["item"]),
-                programme=_chosen(_programmes(request, committee), data["programme"]),
-                by=request.user,
-            ),
-        )
-        if action:
-            messages.success(request, "Action added")
-            return redirect("scrutiny:action", action.pk)
-    return render(request, "scrutiny/action_form.html", _context(request, committee, form=form))
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.action_add(
+            committee=committee,
+            description=data["description"],
+            owner_name=data["owner_name"],
+            due_on=data["due_on"],
+            item=_chosen(items, data["item"]),
+            programme=_chosen(_programmes(request, committee), data["programme"]),
+            by=request.user,
+        ),
+        message="Action added",
+        success_url=_action_url,
+        template="scrutiny/action_form.html",
+        context=_context(request, committee),
+    )
 
 
 @login_required
@@ -537,29 +509,22 @@ def action_detail(request, action_id: int):
     form.date_initial("completed_on", action.completed_on)
     if request.method == "POST":
         _editable(request, committee)
-        if form.is_valid():
-            data = form.cleaned_data
-            done = run_service(
-                form,
-                lambda: services.action_update(
-                    action=action,
-                    status=data["status"],
-                    update=data["update"],
-                    completed_on=data["completed_on"],
-                    due_on=data["due_on"],
-                    owner_name=data["owner_name"],
-                    by=request.user,
-                ),
-            )
-            if done:
-                messages.success(request, "Action updated")
-                return redirect("scrutiny:action", action.pk)
-    return render(
+    return form_page(
         request,
-        "scrutiny/action_detail.html",
-        _context(
-            request, committee, action=action, form=form, history=queries.action_history(action)
+        form,
+        save=lambda data: services.action_update(
+            action=action,
+            status=data["status"],
+            update=data["update"],
+            completed_on=data["completed_on"],
+            due_on=data["due_on"],
+            owner_name=data["owner_name"],
+            by=request.user,
         ),
+        message="Action updated",
+        success_url=_action_url(action),
+        template="scrutiny/action_detail.html",
+        context=_context(request, committee, action=action, history=queries.action_history(action)),
     )
 
 
@@ -573,24 +538,21 @@ def work_programme_add(request, pk: int):
     committee = _editable(request, _committee(request, pk))
     form = forms.WorkProgrammeItemForm(request.POST or None)
     form.set_choices("programme", _programme_choices(request, committee), "No programme")
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        entry = run_service(
-            form,
-            lambda: services.work_programme_item_add(
-                committee=committee,
-                title=data["title"],
-                planned_for=data["planned_for"],
-                programme=_chosen(_programmes(request, committee), data["programme"]),
-                notes=data["notes"],
-                by=request.user,
-            ),
-        )
-        if entry:
-            messages.success(request, f"'{entry.title}' added to the work programme")
-            return redirect("scrutiny:committee", committee.pk)
-    return render(
-        request, "scrutiny/work_programme_form.html", _context(request, committee, form=form)
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.work_programme_item_add(
+            committee=committee,
+            title=data["title"],
+            planned_for=data["planned_for"],
+            programme=_chosen(_programmes(request, committee), data["programme"]),
+            notes=data["notes"],
+            by=request.user,
+        ),
+        message=lambda entry: f"'{entry.title}' added to the work programme",
+        success_url=_committee_url(committee),
+        template="scrutiny/work_programme_form.html",
+        context=_context(request, committee),
     )
 
 
