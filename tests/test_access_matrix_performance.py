@@ -168,7 +168,12 @@ def build_world() -> dict:
         location = ProviderLocation.objects.create(
             organisation=orgs[who], cqc_location_id=f"1-{orgs[who].pk:09d}", name=f"{who} office"
         )
-        status.cqc_rating_record(location=location, rating="good", published_on=since)
+        status.cqc_rating_record(
+            location=location,
+            rating="good",
+            published_on=since,
+            source=status.cqc_location_url(location),
+        )
 
     imported = visit_import(
         file=visit_file(), filename="visits-2026.csv", owner=medway, by=commissioner

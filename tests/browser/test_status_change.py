@@ -29,7 +29,12 @@ def given_a_zone_whose_prime_provider_has_worsened(council):
         location = ProviderLocation.objects.create(
             organisation=org, cqc_location_id=f"1-{org.pk:09d}", name=f"{org.name} office"
         )
-        status.cqc_rating_record(location=location, rating="good", published_on=dt.date(2025, 4, 1))
+        status.cqc_rating_record(
+            location=location,
+            rating="good",
+            published_on=dt.date(2025, 4, 1),
+            source=status.cqc_location_url(location),
+        )
     punctuality = KpiDefinition.objects.get(code="punctuality")
     for index, month in enumerate(MONTHS):
         for org, value in ((hoo, 95 if index < 3 else 50), (strood, 96)):

@@ -39,7 +39,12 @@ def zone_setup(db, council):
         location = ProviderLocation.objects.create(
             organisation=org, cqc_location_id=f"1-{org.pk:09d}", name=f"{org.name} office"
         )
-        status.cqc_rating_record(location=location, rating="good", published_on=since)
+        status.cqc_rating_record(
+            location=location,
+            rating="good",
+            published_on=since,
+            source=status.cqc_location_url(location),
+        )
     return zone, hoo, strood, castle
 
 
@@ -226,7 +231,10 @@ def test_evidence_is_checked_and_only_staff_record_it(zone_setup, council, commi
     location = ProviderLocation.objects.get(organisation=hoo)
     with pytest.raises(DomainError, match="Choose the CQC rating"):
         status.cqc_rating_record(
-            location=location, rating="brilliant", published_on=dt.date(2026, 1, 5)
+            location=location,
+            rating="brilliant",
+            published_on=dt.date(2026, 1, 5),
+            source=status.cqc_location_url(location),
         )
 
 

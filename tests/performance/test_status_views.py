@@ -178,6 +178,7 @@ def test_recording_an_audit_and_a_cqc_rating(pending, signed_in):
             "published_on-day": "10",
             "published_on-month": "4",
             "published_on-year": "2026",
+            "source": f"https://www.cqc.org.uk/location/{location.cqc_location_id}",
         },
     )
     assert rated.status_code == 302

@@ -279,6 +279,9 @@ def build(
                 location=location,
                 rating=rating,
                 published_on=_clamp(months[month_index] + dt.timedelta(days=9)),
+                # The CQC's page for the location (the demo's location IDs are made up, so
+                # the CQC's site will not find them).
+                source=status.cqc_location_url(location),
                 by=manager,
             )
         for month_index, score in AUDIT_STORY[kind]:

@@ -16,6 +16,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.db.models import Q
@@ -274,19 +275,77 @@ def quality_audit_record(
     return audit
 
 
+CQC_SITE = "cqc.org.uk"
+
+
+def cqc_source_problem(source: str, location: ProviderLocation | None = None) -> str | None:
+    """What is wrong with a CQC rating's source, or None: it must be the address of a page on
+    the CQC's website (cqc.org.uk), and a location page must be the chosen location's."""
+    source = (source or "").strip()
+    if not source:
+        return (
+            "Enter the address of the CQC report or location page the rating comes from, "
+            "like https://www.cqc.org.uk/location/1-123456789"
+        )
+    if len(source) > 300:
+        return "The address of the CQC page must be 300 characters or fewer"
+    parts = urlsplit(source)
+    host = (parts.hostname or "").lower() if parts.scheme in ("http", "https") else ""
+    if not host:
+        return (
+            "Enter the CQC report or location page as a web address, "
+            "like https://www.cqc.org.uk/location/1-123456789"
+        )
+    if host != CQC_SITE and not host.endswith("." + CQC_SITE):
+        return f"The source must be a page on the CQC's website, cqc.org.uk, and {host} is not"
+    segments = [s.lower() for s in parts.path.split("/") if s]
+    shown = segments[1] if len(segments) >= 2 and segments[0] == "location" else None
+    if location is not None and shown and shown != location.cqc_location_id.lower():
+        return (
+            f"That CQC page is for location {shown.upper()}, not {location.name} "
+            f"({location.cqc_location_id})"
+        )
+    return None
+
+
+def cqc_location_url(location: ProviderLocation) -> str:
+    """The CQC's page for a location, from its CQC location ID."""
+    return f"https://www.{CQC_SITE}/location/{location.cqc_location_id}"
+
+
 def cqc_rating_record(
-    *, location: ProviderLocation, rating: str, published_on: dt.date, by=None
+    *,
+    location: ProviderLocation,
+    rating: str,
+    published_on: dt.date | None,
+    source: str,
+    by=None,
 ) -> CqcRating:
-    """A CQC overall rating of a provider's location, as the CQC published it."""
+    """A CQC overall rating of a provider's location, as the CQC published it, with its source:
+    the CQC report or location page (on cqc.org.uk) and the date the CQC published the report
+    (from which the rating counts). Nothing is written unless all of it is right."""
     if by is not None and (is_provider_user(by) or not rules.may_manage_monitoring(by)):
         raise NotAllowed("You cannot record CQC ratings")
     if rating not in CqcRating.Rating.values:
         raise DomainError("Choose the CQC rating")
+    problem = cqc_source_problem(source, location)
+    if problem:
+        raise DomainError(problem)
+    if not isinstance(published_on, dt.date):
+        raise DomainError("Enter the date the CQC published the report")
     if published_on > timezone.localdate():
-        raise DomainError("The publication date must be today or in the past")
+        raise DomainError("The date the CQC published the report must be today or in the past")
     with transaction.atomic():
-        row = CqcRating.objects.create(location=location, rating=rating, published_on=published_on)
-        Auditor(by=by).created(row, summary=f"CQC rating of {location}: {row.get_rating_display()}")
+        row = CqcRating.objects.create(
+            location=location, rating=rating, published_on=published_on, source=source.strip()
+        )
+        Auditor(by=by).created(
+            row,
+            summary=(
+                f"CQC rating of {location}: {row.get_rating_display()}, published "
+                f"{published_on.day} {published_on:%B %Y}, source {row.source}"
+            ),
+        )
     return row
 
 
@@ -377,6 +436,7 @@ def month_scores(owner: Organisation, months: list[dt.date]) -> dict:
                 ],
                 "cqc_rating": rating.rating if rating else "",
                 "cqc_published_on": rating.published_on.isoformat() if rating else "",
+                "cqc_source": rating.source if rating else "",
                 "audit_on": audit.audited_on.isoformat() if audit else "",
             }
             out[(zone_id, provider_id, month)] = (score, detail)

@@ -5,9 +5,11 @@ rating, refresh the recommendations for a month. They parse and check; status.py
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
 from tendercare.core.forms import GovukForm
 
+from . import status
 from .models import CqcRating
 
 
@@ -59,7 +61,11 @@ class AuditForm(GovukForm):
 
 
 class CqcForm(GovukForm):
-    date_fields = {"published_on": ("Date the CQC published the rating", True)}
+    """A CQC rating and its source: the CQC report or location page and the date the CQC
+    published the report. The service checks the same again (status.cqc_source_problem)."""
+
+    # The label is lower-cased in the date messages ("Enter the date the report was published").
+    date_fields = {"published_on": ("Date the report was published", True)}
 
     location = forms.ChoiceField(
         error_messages={"required": "Choose a location", "invalid_choice": "Choose a location"}
@@ -68,13 +74,39 @@ class CqcForm(GovukForm):
         choices=[("", "Choose a rating"), *CqcRating.Rating.choices],
         error_messages={"required": "Choose the rating", "invalid_choice": "Choose the rating"},
     )
+    source = forms.CharField(
+        max_length=300,
+        error_messages={
+            "required": (
+                "Enter the address of the CQC report or location page the rating comes from, "
+                "like https://www.cqc.org.uk/location/1-123456789"
+            ),
+            "max_length": "The address of the CQC page must be 300 characters or fewer",
+        },
+    )
 
     def __init__(self, *args, locations=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.locations = {str(loc.pk): loc for loc in locations}
         self.fields["location"].choices = [("", "Choose a location")] + [
             (str(loc.pk), f"{loc.organisation.name}: {loc.name} ({loc.cqc_location_id})")
             for loc in locations
         ]
+
+    def clean(self):
+        cleaned = super().clean()
+        published = cleaned.get("published_on")
+        if published and published > timezone.localdate():
+            self.add_error(
+                "published_on-day",
+                "The date the CQC published the report must be today or in the past",
+            )
+        source = cleaned.get("source")
+        if source:
+            problem = status.cqc_source_problem(source, self.locations.get(cleaned.get("location")))
+            if problem:
+                self.add_error("source", problem)
+        return cleaned
 
 
 class RefreshForm(GovukForm):

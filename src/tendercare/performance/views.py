@@ -315,13 +315,15 @@ def quality(request):
                         location=location,
                         rating=data["rating"],
                         published_on=data["published_on"],
+                        source=data["source"],
                         by=user,
                     ),
                 )
                 if saved is not None:
                     messages.success(
                         request,
-                        f"CQC rating of {location.name} recorded: {saved.get_rating_display()}",
+                        f"CQC rating of {location.name} recorded: {saved.get_rating_display()}, "
+                        f"from {saved.source}",
                     )
                     return redirect("performance:quality")
         else:
