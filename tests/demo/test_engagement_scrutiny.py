@@ -42,6 +42,25 @@ def test_engagement_for_both_programmes(demo):
     assert survey.feedback.count() > 0
 
 
+def test_adult_home_care_compares_age_with_adults_only(demo):
+    from tendercare.core.models import AuditLog
+    from tendercare.programmes.models import AgesServed
+
+    home = Programme.objects.get(ref="MED-HOMECARE-2026")
+    community = Programme.objects.get(ref="KMICB-COMMUNITY-2026")
+    assert home.youngest_age_served == AgesServed.FROM_16
+    assert community.youngest_age_served == AgesServed.ALL_AGES
+    log = AuditLog.objects.filter(
+        object_type="programmes.programme", object_id=str(home.pk), summary__contains="16 and over"
+    ).get()
+    assert log.user.username == "commissioner"
+    reach = engagement_queries.programme_reach(home)
+    assert "residents aged 16 and over" in reach.ages_note
+    assert not any("15 and under" in s for s in reach.under_represented)
+    digital = next(c for c in reach.channels if c.code == "digital")
+    assert digital.participants == 85
+
+
 def test_feedback_is_traced_to_what_changed(demo):
     changes = list(Change.objects.all())
     assert len(changes) == demo.engagement.changes == 4

@@ -24,7 +24,7 @@ from tendercare.geography.models import Place, Postcode
 from tendercare.organisations.models import User
 from tendercare.performance.models import KpiSchedule
 from tendercare.procurement.models import Requirement
-from tendercare.programmes.models import Decision, Programme
+from tendercare.programmes.models import AgesServed, Decision, Programme
 
 from .procurements import COMMUNITY_REFERENCE, HOME_CARE_REFERENCE
 
@@ -214,6 +214,11 @@ def build(*, as_of: dt.date, medway, icb, rng: random.Random) -> EngagementSumma
     summary.activities = len(activities)
     summary.participants = sum(_total(a) for a in activities)
     services_places(home, community, council_lead, icb_lead)
+    # Home care is for adults: its reach compares age with residents aged 16 and over (the
+    # Census bands have no 18; 16 to 24 is one band), so children are not named as missed.
+    services.programme_set_ages_served(
+        programme=home, youngest_age=AgesServed.FROM_16, by=council_lead
+    )
     return summary
 
 
