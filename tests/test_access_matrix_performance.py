@@ -325,6 +325,10 @@ EXPECTED = {
     "performance:kpi-visits POST": "302 405 405 405 405 405 405 405 405 405",
     "performance:kpi GET": "302 200 200 200 200 200 404 404 200 404",
     "performance:kpi POST": "302 405 405 405 405 405 405 405 405 405",
+    # Alpha's punctuality over its contract's zones (the page also carries a community
+    # contract's return KPIs, which have no zone).
+    "performance:kpi-contract GET": "302 200 200 200 200 200 404 404 200 404",
+    "performance:kpi-contract POST": "302 405 405 405 405 405 405 405 405 405",
     "performance:statements GET": "302 200 200 200 200 200 404 200 200 200",
     "performance:statements POST": "302 405 405 405 405 405 405 405 405 405",
     "performance:statement-issue GET": "302 405 405 405 405 405 405 405 405 405",

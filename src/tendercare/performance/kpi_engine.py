@@ -20,7 +20,7 @@ from tendercare.core.audit import Auditor, snapshot
 from tendercare.organisations.models import Organisation
 
 from . import kpis
-from .models import Adjustment, KpiDefinition, KpiResult, ProviderStatus, Zone
+from .models import Adjustment, KpiDefinition, KpiResult, KpiReturn, ProviderStatus, Zone
 
 TWO_PLACES = Decimal("0.01")
 
@@ -141,6 +141,8 @@ class Run:
     # import withdrawn): kept, with no visits behind them, so the statement stays as issued.
     emptied: int = 0
     skipped: int = 0
+    # Community returns whose results were checked (and written where they had changed).
+    returns: int = 0
     travel_bands: dict = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -148,6 +150,8 @@ class Run:
         text = f"KPIs computed for {self.owner}: {self.written} results, {span}"
         if self.skipped:
             text += f"; {self.skipped} figures for unknown providers or zones left out"
+        if self.returns:
+            text += f"; {self.returns} community returns"
         return text
 
 
@@ -317,6 +321,9 @@ def compute_for_owner(
     run.months = sorted(m.strftime("%Y-%m") for m in month_dates)
     with transaction.atomic():
         _write_results(run, owner, month_dates, rows)
+        _write_return_results(
+            run, owner, {dt.date.fromisoformat(m + "-01") for m in months} if months else None, by
+        )
         Auditor(by=by).event(
             owner,
             summary=run.summary(),
@@ -326,6 +333,7 @@ def compute_for_owner(
                 "replaced": run.deleted,
                 "emptied": run.emptied,
                 "skipped": run.skipped,
+                "returns": run.returns,
                 "travel_minutes_by_band": run.travel_bands,
             },
         )
@@ -374,6 +382,66 @@ def _write_results(run: Run, owner, month_dates, rows: list[KpiResult]) -> None:
     KpiResult.objects.bulk_create(created, batch_size=1000)
     run.written = len(rows)
     run.emptied = len(emptied)
+
+
+# --- community returns ----------------------------------------------------------------------
+
+
+def value_for(definition: KpiDefinition, numerator: Decimal, denominator: Decimal):
+    """A figure's value: the built-in KPI's scale, or percent (x100) / plain for others."""
+    builtin = kpis.BY_CODE.get(definition.code)
+    if builtin is not None:
+        return kpis.value_of(builtin, numerator, denominator)
+    if not denominator:
+        return None
+    scale = Decimal(100) if definition.unit.startswith("percent") else Decimal(1)
+    return (Decimal(numerator) / Decimal(denominator) * scale).quantize(Decimal("0.0001"))
+
+
+def return_result_write(kpi_return: KpiReturn, *, auditor: Auditor) -> KpiResult | None:
+    """The KpiResult of a community contract's monthly return, for the contract, its provider
+    and the month, with no zone (community contracts have none): created, or updated in place
+    (an adjustment on a statement may point at it), each write audited. Rated, like every
+    result, against the contract's schedule when shown or paid. None when the contract has no
+    provider to rate."""
+    contract = kpi_return.contract
+    if contract.provider_id is None:
+        return None
+    figures = {
+        "kpi_id": kpi_return.kpi_id,
+        "provider_id": contract.provider_id,
+        "contract_id": contract.pk,
+        "month": kpi_return.month,
+        "numerator": Decimal(kpi_return.numerator).quantize(TWO_PLACES),
+        "denominator": Decimal(kpi_return.denominator).quantize(TWO_PLACES),
+        "value": value_for(kpi_return.kpi, kpi_return.numerator, kpi_return.denominator),
+    }
+    label = f"{kpi_return.kpi.code} {kpi_return.month:%Y-%m} for {contract.reference}"
+    result = KpiResult.objects.filter(kpi_return=kpi_return).first()
+    if result is None:
+        result = KpiResult.objects.create(kpi_return=kpi_return, zone=None, **figures)
+        auditor.created(result, summary=f"KPI result from the return {label}")
+        return result
+    if all(getattr(result, name) == value for name, value in figures.items()):
+        return result
+    before = snapshot(result)
+    for name, value in figures.items():
+        setattr(result, name, value)
+    result.save()
+    auditor.updated(result, before=before, summary=f"KPI result from the return {label} updated")
+    return result
+
+
+def _write_return_results(run: Run, owner, month_dates, by) -> None:
+    """Every return of the owner's contracts for these months (all months when None) has its
+    result, as the return says (returns entered before results were made from them too)."""
+    returns = KpiReturn.objects.filter(contract__shares__organisation=owner).distinct()
+    if month_dates is not None:
+        returns = returns.filter(month__in=month_dates)
+    auditor = Auditor(by=by)
+    for kpi_return in returns.select_related("kpi", "contract").order_by("pk"):
+        if return_result_write(kpi_return, auditor=auditor) is not None:
+            run.returns += 1
 
 
 # --- drill-down ------------------------------------------------------------------------------

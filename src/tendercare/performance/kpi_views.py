@@ -1,6 +1,7 @@
 """KPI pages: results by provider, zone and month; one KPI over months with its rating and a
-drill-down to the visits; a contract's KPI schedule; community returns. Thin: parse, call
-queries / schedules / kpi_engine, render."""
+drill-down to the visits; one KPI over months for a contract (a community return's figures,
+or a visit KPI over the contract's zones); a contract's KPI schedule; community returns.
+Thin: parse, call queries / schedules / kpi_engine, render."""
 
 from __future__ import annotations
 
@@ -127,7 +128,7 @@ def results(request):
     page = Paginator(filtered, 100).get_page(request.GET.get("page"))
     schedule_map = _schedule_map(user)
     options = {
-        "kpis": list(queries.kpi_definitions().filter(kind="visits")),
+        "kpis": list(queries.kpi_definitions()),
         "providers": sorted(
             set(visible.values_list("provider_id", "provider__name")), key=lambda p: p[1]
         ),
@@ -193,6 +194,88 @@ def kpi_detail(request, code, provider_pk, zone_pk):
     )
 
 
+@dataclass
+class ContractMonth:
+    """One month of a KPI on a contract: a return's figure, or a visit KPI pooled over the
+    contract's zones (sum of numerators over sum of denominators, as the statement pays it)."""
+
+    month: dt.date
+    numerator: Decimal
+    denominator: Decimal
+    value: Decimal | None
+    kpi: object
+    results: list
+
+    @property
+    def zones(self) -> list[str]:
+        return sorted(r.zone.name for r in self.results if r.zone_id)
+
+    @property
+    def kpi_return(self):
+        return next((r.kpi_return for r in self.results if r.kpi_return_id), None)
+
+
+@login_required
+@require_GET
+def kpi_contract(request, code, contract_pk):
+    """A KPI by month for one contract: the page of a community contract's return KPI (no
+    zone), and of a visit KPI over all the contract's zones."""
+    user = request.user
+    if not _may_see(user):
+        raise Http404
+    contract = queries.contracts_monitored_by(user).filter(pk=contract_pk).first()
+    if contract is None:
+        raise Http404
+    found = list(
+        queries.results_visible_to(user)
+        .filter(kpi__code=code, contract=contract)
+        .select_related("kpi_return", "kpi_return__entered_by")
+        .order_by("month", "zone__name")
+    )
+    if not found:
+        raise Http404
+    definition = found[0].kpi
+    by_month: dict[dt.date, list] = {}
+    for result in found:
+        by_month.setdefault(result.month, []).append(result)
+    schedule = _schedule_map(user).get((contract.pk, definition.pk))
+    target = schedule.target if schedule else definition.default_target
+    amber = schedule.amber if schedule else definition.default_amber
+    rows = []
+    for month, results in by_month.items():
+        numerator = sum((r.numerator for r in results), Decimal(0))
+        denominator = sum((r.denominator for r in results), Decimal(0))
+        value = (
+            results[0].value
+            if len(results) == 1
+            else kpi_engine.value_for(definition, numerator, denominator)
+        )
+        pooled = ContractMonth(month, numerator, denominator, value, definition, results)
+        rating = kpis.rate(value, target=target, amber=amber, better=definition.better)
+        rows.append(Rated(pooled, target, amber, schedule is not None, rating))
+    series = [(r.result.month, r.result.value) for r in rows]
+    return render(
+        request,
+        "performance/kpi_contract.html",
+        {
+            "kpi": definition,
+            "contract": contract,
+            "provider": found[-1].provider,
+            "rows": rows,
+            "latest": rows[-1],
+            "from_returns": definition.kind == "return",
+            "pooled": any(len(r.result.results) > 1 for r in rows),
+            "spc_panel": spc_chart.panel(
+                series,
+                better=definition.better,
+                target=target,
+                unit=definition.unit,
+                title=f"{definition.name}: {contract.reference}, {found[-1].provider}",
+            ),
+        },
+    )
+
+
 @login_required
 @require_GET
 def result_visits(request, pk):
@@ -200,6 +283,11 @@ def result_visits(request, pk):
     result = queries.results_visible_to(user).filter(pk=pk).first()
     if result is None:
         raise Http404
+    if result.zone_id is None and result.contract_id is not None:
+        # A community return's figure: no visits behind it; its contract's page has the figure.
+        return redirect(
+            "performance:kpi-contract", code=result.kpi.code, contract_pk=result.contract_id
+        )
     rated = _rate(result, _schedule_map(user))
     visits = kpi_engine.visits_behind(result, limit=DRILL_LIMIT)
     for v in visits:

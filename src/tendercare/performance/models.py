@@ -155,13 +155,18 @@ class KpiSchedule(models.Model):
 
 
 class KpiResult(models.Model):
-    """A KPI's value for one provider, zone and month."""
+    """A KPI's value for one provider and month: a visit KPI's in one zone (the KPI engine),
+    or a community contract's monthly return (no zone: community contracts have none; the
+    return it comes from, and its contract, are named instead)."""
 
     kpi = models.ForeignKey(KpiDefinition, on_delete=models.PROTECT, related_name="results")
     provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     zone = models.ForeignKey(Zone, on_delete=models.CASCADE, null=True, blank=True)
     contract = models.ForeignKey(
         "contracts.Contract", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kpi_return = models.OneToOneField(
+        "KpiReturn", on_delete=models.CASCADE, null=True, blank=True, related_name="result"
     )
     month = models.DateField(help_text="The first day of the month")
     numerator = models.DecimalField(max_digits=14, decimal_places=2)
@@ -174,7 +179,13 @@ class KpiResult(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["kpi", "provider", "zone", "contract", "month"], name="kpi_result_unique"
-            )
+            ),
+            # From visits in a zone, or from a contract's return: never neither, never both.
+            models.CheckConstraint(
+                condition=models.Q(zone__isnull=False, kpi_return__isnull=True)
+                | models.Q(zone__isnull=True, kpi_return__isnull=False, contract__isnull=False),
+                name="kpi_result_zone_or_return",
+            ),
         ]
 
     def __str__(self):

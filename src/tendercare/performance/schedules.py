@@ -17,7 +17,7 @@ from tendercare.core.audit import Auditor, snapshot
 from tendercare.core.errors import DomainError, NotAllowed
 from tendercare.organisations.rules import is_provider_user
 
-from . import kpis, queries, rules
+from . import kpi_engine, kpis, queries, rules
 from .models import KpiDefinition, KpiReturn, KpiSchedule
 
 RETURN_COLUMNS = imports.Columns(required=("contract", "kpi", "month", "numerator", "denominator"))
@@ -151,6 +151,9 @@ def return_enter(
 
 
 def _save_return(contract, kpi, month, numerator, denominator, by, auditor) -> KpiReturn:
+    """Save the return and, in the same transaction, its KpiResult (kpi_engine.
+    return_result_write: created, or updated in place), so the figure is rated, charted, paid
+    and listed like a visit KPI's."""
     existing = KpiReturn.objects.filter(contract=contract, kpi=kpi, month=month).first()
     if existing is None:
         entered = KpiReturn.objects.create(
@@ -162,6 +165,7 @@ def _save_return(contract, kpi, month, numerator, denominator, by, auditor) -> K
             entered_by=by,
         )
         auditor.created(entered, summary=f"KPI return {kpi.code} {month:%Y-%m} entered")
+        kpi_engine.return_result_write(entered, auditor=auditor)
         return entered
     before = snapshot(existing)
     existing.numerator, existing.denominator, existing.entered_by = numerator, denominator, by
@@ -169,6 +173,7 @@ def _save_return(contract, kpi, month, numerator, denominator, by, auditor) -> K
     auditor.updated(
         existing, before=before, summary=f"KPI return {kpi.code} {month:%Y-%m} corrected"
     )
+    kpi_engine.return_result_write(existing, auditor=auditor)
     return existing
 
 
