@@ -9,7 +9,7 @@ from tendercare.contracts.models import Contract, ContractCommissioner, ServiceL
 from tendercare.engagement import services as engagement_services
 from tendercare.engagement.models import Change, FeedbackItem, Theme
 from tendercare.performance.kpi_engine import builtin_kpis_ensure
-from tendercare.performance.models import KpiDefinition, KpiResult
+from tendercare.performance.models import KpiDefinition, KpiResult, Zone
 from tendercare.procurement.models import Procurement
 from tendercare.programmes import services as programme_services
 from tendercare.scrutiny.models import (
@@ -167,9 +167,12 @@ def full_programme(db, council, commissioner, provider_org):
     p.contracts.add(contract)
     builtin_kpis_ensure()  # a transactional test before this one may have emptied them
     kpi = KpiDefinition.objects.order_by("code").first()
+    # A visit KPI's result belongs to a zone (kpi_result_zone_or_return).
+    zone = Zone.objects.create(owner=council, name="Rochester home care")
     KpiResult.objects.create(
         kpi=kpi,
         provider=provider_org,
+        zone=zone,
         contract=contract,
         month=dt.date(2026, 5, 1),
         numerator=Decimal("90"),
