@@ -430,6 +430,12 @@ HISTORY = {
     "dispute": "302 200 200 200 200 200 404 404 200 404",
     "recommendation": "302 200 200 200 200 200 404 404 404 404",
     "alpha_status": "302 200 200 200 200 200 404 404 200 404",
+    # As the page that shows each: the zone and import pages are staff-only; a contract's KPI
+    # schedule and payment terms are shown to its provider too.
+    "north_zone": "302 200 200 200 200 200 404 404 404 404",
+    "import": "302 200 200 200 200 200 404 404 404 404",
+    "alpha_terms": "302 200 200 200 200 200 404 404 200 404",
+    "alpha_schedule": "302 200 200 200 200 200 404 404 200 404",
 }
 
 
@@ -439,8 +445,15 @@ def test_history_pages(db, client, world, what, index):
     from tendercare.performance.models import ProviderStatus
 
     who = ROLES[index]
+    alpha_contract = world["contracts"]["alpha"]
     if what == "alpha_status":
         obj = ProviderStatus.objects.get(zone=world["zones"]["north"], provider__name=ALPHA)
+    elif what == "north_zone":
+        obj = world["zones"]["north"]
+    elif what == "alpha_terms":
+        obj = alpha_contract.payment_terms
+    elif what == "alpha_schedule":
+        obj = alpha_contract.kpi_schedules.order_by("pk").first()
     else:
         obj = world[what]
     if who:

@@ -14,11 +14,14 @@ from tendercare.organisations.rules import is_provider_user
 
 from . import rules
 from .models import (
+    CqcRating,
     KpiDefinition,
     KpiResult,
     KpiReturn,
     KpiSchedule,
+    PaymentTerms,
     ProviderStatus,
+    QualityAudit,
     Statement,
     StatusRecommendation,
     VisitImport,
@@ -103,3 +106,36 @@ def recommendations_visible_to(user) -> QuerySet[StatusRecommendation]:
     return StatusRecommendation.objects.filter(zone__owner_id__in=_family(user)).select_related(
         "zone", "provider"
     )
+
+
+# --- what history pages may show (core's /history/<app.model>/<pk>/) --------------------------
+
+
+def _staff_may_see(user) -> bool:
+    """Commissioning staff and councillors who may see monitoring; not providers."""
+    return bool(rules.may_see_monitoring(user)) and not is_provider_user(user)
+
+
+def zones_for_history(user) -> QuerySet[Zone]:
+    """Zones as their pages show them: to the family's staff and councillors, not providers."""
+    return zones_visible_to(user) if _staff_may_see(user) else Zone.objects.none()
+
+
+def terms_visible_to(user) -> QuerySet[PaymentTerms]:
+    return PaymentTerms.objects.filter(contract__in=contracts_monitored_by(user))
+
+
+def quality_audits_visible_to(user) -> QuerySet[QualityAudit]:
+    if not _staff_may_see(user):
+        return QualityAudit.objects.none()
+    return QualityAudit.objects.filter(owner_id__in=_family(user))
+
+
+def cqc_ratings_visible_to(user) -> QuerySet[CqcRating]:
+    """Ratings of the locations of providers that hold a status in the family's zones."""
+    if not _staff_may_see(user):
+        return CqcRating.objects.none()
+    providers = ProviderStatus.objects.filter(zone__owner_id__in=_family(user)).values(
+        "provider_id"
+    )
+    return CqcRating.objects.filter(location__organisation_id__in=providers)
