@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import Error as PlaywrightError
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
 # ordinary synchronous code, so Django's async guard does not apply here.
@@ -65,17 +66,37 @@ def page(browser, live_server):
 
 
 def check_accessibility(page) -> None:
-    """Run axe on the current page; fail on serious or critical violations."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-    )
+    """Run axe on the current page; fail on serious or critical violations.
+
+    A click that starts a navigation can return before the next document exists, so
+    this waits for a loaded document and tries again if the page moves underneath it.
+    """
+    result = None
+    for attempt in range(4):
+        page.wait_for_load_state("load")
+        try:
+            page.wait_for_function("document.readyState === 'complete' && document.head !== null")
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate(
+                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+            )
+            break
+        except PlaywrightError as error:
+            if attempt == 3 or not _navigation_race(error):
+                raise
+    assert result is not None
     bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     details = "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
         for v in bad
     )
     assert not bad, f"Accessibility violations on {page.url}:\n{details}"
+
+
+def _navigation_race(error: Exception) -> bool:
+    """True when axe was injected into a document that was being replaced."""
+    text = str(error)
+    return "Cannot read properties of null" in text or "Execution context was destroyed" in text
 
 
 def sign_in(page, username: str, password: str) -> None:
