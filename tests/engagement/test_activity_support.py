@@ -84,3 +84,13 @@ def make_activity(owner, by, *, programme=None, channel="in_person", title="List
         programme=programme,
         by=by,
     )
+
+
+def dimension_of(result, code):
+    """One dimension (age_band, sex, ...) of a programme's reach or of one of its channels."""
+    return next(d for d in result.dimensions if d.code == code)
+
+
+def row_of(dimension, group):
+    """One group's row of a reach dimension."""
+    return next(r for r in dimension.rows if r.group == group)

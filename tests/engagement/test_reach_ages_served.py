@@ -32,22 +32,15 @@ from tendercare.engagement import queries, services
 from tendercare.engagement import reach as reach_rules
 from tendercare.programmes.models import AgesServed, Programme
 
-from .test_activity_support import load_sex, make_activity, make_geography, make_programme
+from .test_activity_support import dimension_of, row_of
 
 MEN = "men are 49% of residents and 25% of participants"
 
 
 @pytest.fixture
-def world(council, commissioner, other_council, other_commissioner):
-    place = make_geography()
-    load_sex(place)
-    programme = make_programme(council, commissioner, places=[place])
-    meeting = make_activity(council, commissioner, programme=programme)
-    survey = make_activity(
-        council, commissioner, programme=programme, channel="digital", title="Survey"
-    )
+def world(reach_world, commissioner):
     services.participation_set(
-        activity=meeting,
+        activity=reach_world["meeting"],
         dimension="age_band",
         counts={
             "0_15": 4,
@@ -61,29 +54,17 @@ def world(council, commissioner, other_council, other_commissioner):
         by=commissioner,
     )
     services.participation_set(
-        activity=survey,
+        activity=reach_world["survey"],
         dimension="age_band",
         counts={"16_24": 6, "25_34": 12, "35_49": 14, "50_64": 6, "65_plus": 2},
         by=commissioner,
     )
-    services.participation_set(
-        activity=survey, dimension="sex", counts={"female": 30, "male": 10}, by=commissioner
-    )
-    kent = make_programme(other_council, other_commissioner, name="Kent programme")
-    return {"programme": programme, "kent": kent}
+    return reach_world
 
 
 def _serve(programme, youngest):
     services.programme_set_ages_served(programme=programme, youngest_age=youngest)
     programme.refresh_from_db()
-
-
-def _dimension(result, code):
-    return next(d for d in result.dimensions if d.code == code)
-
-
-def _row(dimension, group):
-    return next(r for r in dimension.rows if r.group == group)
 
 
 def _channel(result, code):
@@ -140,25 +121,25 @@ def test_adults_only_reach_is_worked_by_hand(world):
     _serve(world["programme"], AgesServed.FROM_16)
     result = queries.programme_reach(world["programme"])
     assert result.youngest_age_served == 16
-    age = _dimension(result, "age_band")
+    age = dimension_of(result, "age_band")
     assert (age.participants, age.said, age.not_provided, age.outside) == (100, 90, 10, 4)
     assert age.compared == 86
     assert (age.population, age.population_outside) == (1500, 500)
     assert [r.group for r in age.groups] == ["16_24", "25_34", "35_49", "50_64", "65_plus"]
-    child = _row(age, "0_15")
+    child = row_of(age, "0_15")
     assert child.outside and child.participant_share is None and not child.under_represented
-    older = _row(age, "65_plus")
+    older = row_of(age, "65_plus")
     assert (older.participant_share, older.population_share) == (
         Fraction(18, 86),
         Fraction(340, 1500),
     )
     assert older.ratio == Fraction(18, 86) / Fraction(340, 1500)
     assert not older.under_represented
-    fifties = _row(age, "50_64")
+    fifties = row_of(age, "50_64")
     assert fifties.ratio == Fraction(15, 86) / Fraction(310, 1500)  # 0.84
     assert not fifties.under_represented
     # Sex keeps its all-ages population.
-    men = _row(_dimension(result, "sex"), "male")
+    men = row_of(dimension_of(result, "sex"), "male")
     assert men.population_share == Fraction(980, 2000)
     assert result.under_represented == [MEN]
     assert not any("15 and under" in s for s in result.under_represented)
@@ -171,9 +152,9 @@ def test_adults_only_reach_is_worked_by_hand(world):
 
 def test_older_people_only_compares_one_band(world):
     _serve(world["programme"], AgesServed.FROM_65)
-    age = _dimension(queries.programme_reach(world["programme"]), "age_band")
+    age = dimension_of(queries.programme_reach(world["programme"]), "age_band")
     assert age.outside == 4 + 12 + 17 + 24 + 15
-    older = _row(age, "65_plus")
+    older = row_of(age, "65_plus")
     assert older.participant_share == 1 and older.population_share == 1
 
 
@@ -183,9 +164,9 @@ def test_reach_by_channel_is_worked_by_hand(world):
     digital, in_person = _channel(result, "digital"), _channel(result, "in_person")
     assert [c.code for c in result.channels] == ["digital", "in_person"]
     assert (digital.participants, in_person.participants) == (40, 60)
-    d_age = _dimension(digital, "age_band")
+    d_age = dimension_of(digital, "age_band")
     assert (d_age.compared, d_age.population) == (40, 1500)
-    d_older = _row(d_age, "65_plus")
+    d_older = row_of(d_age, "65_plus")
     assert (d_older.participant_share, d_older.population_share) == (
         Fraction(2, 40),
         Fraction(340, 1500),
@@ -196,15 +177,15 @@ def test_reach_by_channel_is_worked_by_hand(world):
         MEN,
         "people aged 50 to 64 are 21% of residents and 15% of participants",
     ]
-    p_age = _dimension(in_person, "age_band")
+    p_age = dimension_of(in_person, "age_band")
     assert (p_age.compared, p_age.outside, p_age.not_provided) == (46, 4, 10)
-    assert _row(p_age, "25_34").ratio == Fraction(5, 46) / Fraction(250, 1500)
-    assert not _row(p_age, "35_49").under_represented  # 0.815
+    assert row_of(p_age, "25_34").ratio == Fraction(5, 46) / Fraction(250, 1500)
+    assert not row_of(p_age, "35_49").under_represented  # 0.815
     assert in_person.under_represented == [
         "people aged 25 to 34 are 17% of residents and 11% of participants"
     ]
     # Nobody at the meeting gave their sex: no shares there, and nothing named.
-    assert _dimension(in_person, "sex").said == 0
+    assert dimension_of(in_person, "sex").said == 0
     # The older people the survey missed are not under-represented over the programme.
     assert not any("65 and over" in s for s in result.under_represented)
 

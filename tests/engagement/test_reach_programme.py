@@ -19,26 +19,16 @@ import pytest
 
 from tendercare.engagement import queries, services
 
-from .test_activity_support import load_sex, make_activity, make_geography, make_programme
+from .test_activity_support import dimension_of, make_activity, make_programme, row_of
 
 
 @pytest.fixture
-def world(council, commissioner, other_council, other_commissioner):
-    place = make_geography()
-    load_sex(place)
-    programme = make_programme(council, commissioner, places=[place])
-    meeting = make_activity(council, commissioner, programme=programme)
-    survey = make_activity(
-        council, commissioner, programme=programme, channel="digital", title="Survey"
-    )
+def world(reach_world, council, commissioner):
     services.participation_set(
-        activity=meeting,
+        activity=reach_world["meeting"],
         dimension="age_band",
         counts={"16_24": 5, "25_34": 17, "35_49": 20, "50_64": 5, "65_plus": 3, "not_provided": 10},
         by=commissioner,
-    )
-    services.participation_set(
-        activity=survey, dimension="sex", counts={"female": 30, "male": 10}, by=commissioner
     )
     # an activity of another programme does not count
     other = make_programme(council, commissioner, name="Other programme")
@@ -46,16 +36,7 @@ def world(council, commissioner, other_council, other_commissioner):
     services.participation_set(
         activity=elsewhere, dimension="sex", counts={"male": 500}, by=commissioner
     )
-    kent = make_programme(other_council, other_commissioner, name="Kent programme")
-    return {"programme": programme, "meeting": meeting, "survey": survey, "kent": kent}
-
-
-def _dimension(result, code):
-    return next(d for d in result.dimensions if d.code == code)
-
-
-def _row(dimension, group):
-    return next(r for r in dimension.rows if r.group == group)
+    return reach_world
 
 
 def test_hand_worked_reach(world):
@@ -63,23 +44,23 @@ def test_hand_worked_reach(world):
     assert result.activity_count == 2
     assert result.participants == 100
     assert (result.in_person, result.digital) == (60, 40)
-    age = _dimension(result, "age_band")
+    age = dimension_of(result, "age_band")
     assert (age.participants, age.said, age.not_provided, age.population) == (100, 50, 50, 2000)
-    older = _row(age, "65_plus")
+    older = row_of(age, "65_plus")
     assert (older.participant_share, older.population_share) == (
         Fraction(6, 100),
         Fraction(17, 100),
     )
     assert older.ratio == Fraction(6, 17)
-    sex = _dimension(result, "sex")
+    sex = dimension_of(result, "sex")
     assert (sex.said, sex.not_provided, sex.population) == (40, 60, 2000)
-    men = _row(sex, "male")
+    men = row_of(sex, "male")
     assert men.ratio == Fraction(25, 100) / Fraction(49, 100)
     assert sex.source == "test figures"
-    deprivation = _dimension(result, "deprivation_quintile")
+    deprivation = dimension_of(result, "deprivation_quintile")
     assert deprivation.population == 2000
-    assert _row(deprivation, "1").population == 1000 and _row(deprivation, "5").population == 1000
-    assert _row(deprivation, "3").population == 0
+    assert row_of(deprivation, "1").population == row_of(deprivation, "5").population == 1000
+    assert row_of(deprivation, "3").population == 0
     assert "Nobody who took part said" in deprivation.note
     assert result.under_represented == [
         "people aged 15 and under are 25% of residents and 0% of participants",
@@ -93,10 +74,10 @@ def test_no_population_loaded_is_said_not_invented(world):
     result = queries.programme_reach(world["programme"])
     assert "no population figures loaded for ethnic group" in result.missing_population
     assert "no population figures loaded for disability" in result.missing_population
-    ethnic = _dimension(result, "ethnic_group")
+    ethnic = dimension_of(result, "ethnic_group")
     assert ethnic.population is None
     assert all(r.population_share is None and r.ratio is None for r in ethnic.rows)
-    taking_part = _dimension(result, "participant_type")
+    taking_part = dimension_of(result, "participant_type")
     assert "no Census population" in taking_part.note
 
 
