@@ -4,7 +4,7 @@ import pytest
 
 from tendercare.core.models import AuditLog
 from tendercare.geography import queries
-from tendercare.geography.models import Locality, Lsoa, RuralityBand
+from tendercare.geography.models import Locality, Lsoa, OrganisationBand, RuralityBand
 
 MEDWAY, DOVER = "E06000035", "E07000108"
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -149,35 +149,55 @@ def test_band_mapping_page_is_open_to_everyone_signed_in(client, councillor):
 def test_only_commissioners_and_administrators_may_change_bands(client, request, who):
     client.force_login(request.getfixturevalue(who))
     assert client.get("/areas/rurality-bands/edit/").status_code == 403
-    response = client.post("/areas/rurality-bands/edit/", {"ruc_code": "RSF1", "band": "urban"})
+    response = client.post(
+        "/areas/rurality-bands/edit/", {"ruc_code": "RSF1", "band": "urban", "reason": "x"}
+    )
     assert response.status_code == 403
     assert RuralityBand.objects.get(ruc_code="RSF1").band == "isolated"
+    assert not OrganisationBand.objects.exists()
 
 
 @pytest.mark.django_db
-def test_commissioner_changes_a_band_and_lsoas_follow(signed_in, commissioner):
-    lsoa = Lsoa.objects.filter(ruc_id="RSF1").first()
-    assert lsoa.band == "isolated"
-    page = signed_in.get("/areas/rurality-bands/edit/")
-    assert 'name="csrfmiddlewaretoken"' in page.content.decode()
-    response = signed_in.post("/areas/rurality-bands/edit/", {"ruc_code": "RSF1", "band": "rural"})
+def test_commissioner_changes_a_band_for_their_organisation_and_lsoas_follow(
+    signed_in, commissioner, client, other_commissioner
+):
+    lsoa = Lsoa.objects.filter(ruc_id="RSF1", postcodes__isnull=False).first()
+    page = signed_in.get("/areas/rurality-bands/edit/?ruc=RSF1")
+    html = page.content.decode()
+    assert 'name="csrfmiddlewaretoken"' in html and 'value="RSF1" selected' in html
+    response = signed_in.post(
+        "/areas/rurality-bands/edit/",
+        {"ruc_code": "RSF1", "band": "rural", "reason": "Ten minutes from Chatham by car"},
+    )
     assert response.status_code == 302 and response["Location"] == "/areas/rurality-bands/"
-    assert Lsoa.objects.get(pk=lsoa.pk).band == "rural"
-    entry = AuditLog.objects.get(object_type="geography.ruralityband", object_id="RSF1")
-    assert entry.user == commissioner and entry.before["band"] == "isolated"
-    assert entry.after["band"] == "rural"
-    assert "LSOAs change band" in entry.summary
-    history = text_of(signed_in.get("/history/geography.ruralityband/RSF1/"))
+    own = OrganisationBand.objects.get(owner=commissioner.organisation, ruc_id="RSF1")
+    assert own.band == "rural" and RuralityBand.objects.get(ruc_code="RSF1").band == "isolated"
+    found = text_of(signed_in.get("/areas/postcode/", {"postcode": lsoa.postcodes.first().pcds}))
+    assert "Rural (RUC2021 RSF1)" in found
+    mapping = text_of(signed_in.get("/areas/rurality-bands/"))
+    assert "Chosen by Medway Council: Ten minutes from Chatham by car" in mapping
+    entry = AuditLog.objects.get(object_type="geography.organisationband", object_id=str(own.pk))
+    assert entry.user == commissioner and entry.after["band"] == "rural"
+    history = text_of(signed_in.get(f"/history/geography.organisationband/{own.pk}/"))
     assert "LSOAs change band" in history
+    # Kent sees Tendercare's band, and cannot read Medway's history.
+    client.force_login(other_commissioner)
+    kent = text_of(client.get("/areas/rurality-bands/"))
+    assert "Ten minutes from Chatham" not in kent
+    assert client.get(f"/history/geography.organisationband/{own.pk}/").status_code == 404
 
 
 @pytest.mark.django_db
 def test_band_form_errors_are_shown(signed_in):
-    response = signed_in.post("/areas/rurality-bands/edit/", {"ruc_code": "", "band": "moon"})
+    response = signed_in.post(
+        "/areas/rurality-bands/edit/", {"ruc_code": "", "band": "moon", "reason": ""}
+    )
     html = text_of(response)
     assert response.status_code == 200
     assert "There is a problem" in html
     assert "Choose a rurality class" in html and "Choose a band" in html
+    assert "Say why your organisation uses this band" in html
+    assert not OrganisationBand.objects.exists()
     assert not AuditLog.objects.filter(object_type="geography.ruralityband").exists()
 
 

@@ -225,3 +225,21 @@ def test_command_runs_a_zone_week_and_refuses_a_bad_file(council, dover, tmp_pat
     err = capsys.readouterr().err
     assert "row 2, column lsoa" in err and "row 2, column window_start" in err
     assert TravelRun.objects.count() == 1
+
+
+def test_a_run_uses_the_bands_its_organisation_chose(council, other_council, dover):
+    from tendercare.geography.models import OrganisationBand
+
+    rural = Lsoa.objects.get(code=dover["rural"])
+    OrganisationBand.objects.create(
+        owner=other_council, ruc_id=rural.ruc_id, band="urban", reason="Not ours to move"
+    )
+    OrganisationBand.objects.create(
+        owner=council, ruc_id=rural.ruc_id, band="isolated", reason="Lanes, no buses"
+    )
+    result = do_import(council, dover)
+    assert result.ok, result.messages()
+    assert result.run.visits.get(ref="V3").band == "isolated"
+    run = travel.run_travel(result.run)
+    assert {r.band for r in run.band_results.all()} == {"urban", "isolated"}
+    assert run.band_results.get(band="isolated").visits == 2

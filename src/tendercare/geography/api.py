@@ -201,7 +201,7 @@ def get_postcode(request, postcode: str):
             "population_65_plus": lsoa.pop_65_plus,
             "imd_decile": lsoa.imd_decile,
             "ruc_code": lsoa.ruc_code,
-            "band": lsoa.band,
+            "band": result.band,
         },
         "ward": {"code": lsoa.ward.code, "name": lsoa.ward.name},
         "place": {"code": lsoa.place.code, "name": lsoa.place.name},

@@ -10,6 +10,13 @@ class PostcodeForm(forms.Form):
 class RuralityBandForm(forms.Form):
     ruc_code = forms.ChoiceField(choices=())
     band = forms.ChoiceField(choices=RuralityBand.Band.choices)
+    reason = forms.CharField(
+        max_length=300,
+        error_messages={
+            "required": "Say why your organisation uses this band",
+            "max_length": "Keep the reason to 300 characters or fewer",
+        },
+    )
 
     def __init__(self, *args, mapping=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -69,6 +69,40 @@ class RuralityBand(models.Model):
         return f"{self.ruc_code} -> {self.get_band_display()}"
 
 
+class OrganisationBand(models.Model):
+    """One organisation's own band for an RUC2021 class, in place of Tendercare's mapping.
+
+    It moves that organisation's LSOAs only: its area profiles, travel runs and visit KPIs.
+    A commissioner in Kent who moves a class to another band changes nothing for Medway.
+    """
+
+    owner = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="rurality_bands"
+    )
+    ruc = models.ForeignKey(
+        RuralityBand,
+        on_delete=models.CASCADE,
+        db_column="ruc_code",
+        related_name="organisation_bands",
+        verbose_name="RUC2021 code",
+    )
+    band = models.CharField(max_length=10, choices=RuralityBand.Band.choices)
+    reason = models.CharField(max_length=300)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["owner", "ruc"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "ruc"], name="organisation_band_once"),
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="organisation_band_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.owner}: {self.ruc_id} -> {self.get_band_display()}"
+
+
 class Lsoa(models.Model):
     """A lower layer super output area (2021): about 1,500 residents."""
 
@@ -123,6 +157,8 @@ class Lsoa(models.Model):
 
     @property
     def band(self) -> str:
+        """Tendercare's band for this LSOA. An organisation may map its class to another band:
+        ask queries.lsoa_bands(organisation) for the band that organisation uses."""
         return self.ruc.band if self.ruc_id else ""
 
 

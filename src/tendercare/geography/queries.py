@@ -3,15 +3,27 @@ signed out sees any of it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from tendercare.organisations.queries import organisation_family
+
 from . import profiles
-from .models import GeographyLoad, Locality, Lsoa, Place, Postcode, RuralityBand, Ward
+from .models import (
+    GeographyLoad,
+    Locality,
+    Lsoa,
+    OrganisationBand,
+    Place,
+    Postcode,
+    RuralityBand,
+    Ward,
+)
 from .ons_files import normalise_postcode
-from .rules import can_edit_geography
+from .rules import can_choose_bands, can_edit_geography
 
 
 def _signed_in(user) -> bool:
@@ -46,8 +58,78 @@ def rurality_bands_visible_to(user) -> QuerySet[RuralityBand]:
     return RuralityBand.objects.annotate(lsoa_count=Count("lsoas"))
 
 
+def organisation_bands_visible_to(user) -> QuerySet[OrganisationBand]:
+    """An organisation's own bands: seen by its people (and those of bodies merged into it)."""
+    if not _signed_in(user):
+        return OrganisationBand.objects.none()
+    family = organisation_family(getattr(user, "organisation", None))
+    return OrganisationBand.objects.filter(owner_id__in=family).select_related("owner", "ruc")
+
+
 def may_edit_geography(user) -> bool:
     return bool(can_edit_geography(user))
+
+
+def may_choose_bands(user) -> bool:
+    return bool(can_choose_bands(user))
+
+
+# --- bands as an organisation uses them ------------------------------------------------------
+
+
+def band_map(organisation_id: int | None) -> dict[str, str]:
+    """RUC2021 class -> band: Tendercare's mapping with the organisation's own choices over it."""
+    bands = dict(RuralityBand.objects.values_list("ruc_code", "band"))
+    if organisation_id:
+        bands.update(
+            OrganisationBand.objects.filter(owner_id=organisation_id).values_list("ruc_id", "band")
+        )
+    return bands
+
+
+def lsoa_bands(organisation_id: int | None, codes: Iterable[str] | None = None) -> dict[str, str]:
+    """LSOA code -> band as the organisation maps it (all LSOAs held, or only `codes`).
+    LSOAs without a rural-urban class are left out."""
+    bands = band_map(organisation_id)
+    base = Lsoa.objects.filter(ruc__isnull=False)
+    if codes is None:
+        pairs = list(base.values_list("code", "ruc_id"))
+    else:
+        wanted, pairs = sorted(set(codes)), []
+        for i in range(0, len(wanted), 500):
+            pairs += base.filter(code__in=wanted[i : i + 500]).values_list("code", "ruc_id")
+    return {code: bands[ruc] for code, ruc in pairs}
+
+
+def _user_organisation_id(user) -> int | None:
+    return getattr(user, "organisation_id", None) if _signed_in(user) else None
+
+
+@dataclass(frozen=True)
+class BandChoice:
+    """One row of the mapping as a person's organisation uses it."""
+
+    ruc_code: str
+    description: str
+    source: str
+    default_band: str
+    band: str
+    reason: str  # the organisation's reason, when it chose its own band
+    lsoa_count: int
+    changed_at: object = None
+    own_pk: int | None = None  # the organisation's own row, for its history
+
+    @property
+    def own(self) -> bool:
+        return self.own_pk is not None
+
+    @property
+    def band_label(self) -> str:
+        return RuralityBand.Band(self.band).label
+
+    @property
+    def default_label(self) -> str:
+        return RuralityBand.Band(self.default_band).label
 
 
 def places(user) -> QuerySet[Place]:
@@ -99,18 +181,18 @@ def wards_of_locality(locality: Locality) -> QuerySet[Ward]:
     return locality.wards.order_by("name")
 
 
-def _rows(lsoas: QuerySet[Lsoa]) -> list[profiles.LsoaRow]:
-    values = lsoas.values_list(
-        "code", "name", *Lsoa.AGE_FIELDS, "imd_decile", "ruc__band", "ruc_id"
-    ).order_by("code")
+def _rows(lsoas: QuerySet[Lsoa], bands: dict[str, str]) -> list[profiles.LsoaRow]:
+    values = lsoas.values_list("code", "name", *Lsoa.AGE_FIELDS, "imd_decile", "ruc_id").order_by(
+        "code"
+    )
     return [
         profiles.LsoaRow(
             code=v[0],
             name=v[1],
             population=tuple(v[2:8]),
             imd_decile=v[8],
-            band=v[9] or "",
-            ruc_code=v[10] or "",
+            band=bands.get(v[9] or "", ""),
+            ruc_code=v[9] or "",
         )
         for v in values
     ]
@@ -127,8 +209,8 @@ class Area:
     mean_decile: float | None
 
 
-def _area(kind, code, name, place_, lsoas) -> Area:
-    rows = _rows(lsoas)
+def _area(user, kind, code, name, place_, lsoas) -> Area:
+    rows = _rows(lsoas, band_map(_user_organisation_id(user)))
     mean = profiles.population_weighted_decile(rows)
     return Area(
         kind=kind,
@@ -143,23 +225,44 @@ def _area(kind, code, name, place_, lsoas) -> Area:
 
 def ward_profile(user, ward_: Ward) -> Area:
     return _area(
-        "ward", ward_.code, ward_.name, ward_.place, lsoas_visible_to(user).filter(ward=ward_)
+        user, "ward", ward_.code, ward_.name, ward_.place, lsoas_visible_to(user).filter(ward=ward_)
     )
 
 
 def locality_profile(user, locality_: Locality) -> Area:
     lsoas = lsoas_visible_to(user).filter(ward__localities=locality_)
-    return _area("locality", str(locality_.pk), locality_.name, locality_.place, lsoas)
+    return _area(user, "locality", str(locality_.pk), locality_.name, locality_.place, lsoas)
 
 
 def place_profile(user, place_: Place) -> Area:
     return _area(
-        "place", place_.code, place_.name, place_, lsoas_visible_to(user).filter(place=place_)
+        user, "place", place_.code, place_.name, place_, lsoas_visible_to(user).filter(place=place_)
     )
 
 
-def rurality_mapping(user) -> QuerySet[RuralityBand]:
-    return rurality_bands_visible_to(user).order_by("ruc_code")
+def rurality_mapping(user) -> list[BandChoice]:
+    """Every RUC2021 class with Tendercare's band and the band the person's organisation uses."""
+    own = {
+        b.ruc_id: b
+        for b in organisation_bands_visible_to(user).filter(owner_id=_user_organisation_id(user))
+    }
+    rows = []
+    for m in rurality_bands_visible_to(user).order_by("ruc_code"):
+        mine = own.get(m.ruc_code)
+        rows.append(
+            BandChoice(
+                ruc_code=m.ruc_code,
+                description=m.description,
+                source=m.source,
+                default_band=m.band,
+                band=mine.band if mine else m.band,
+                reason=mine.reason if mine else "",
+                lsoa_count=m.lsoa_count,
+                changed_at=mine.changed_at if mine else None,
+                own_pk=mine.pk if mine else None,
+            )
+        )
+    return rows
 
 
 def rurality_band(user, ruc_code: str) -> RuralityBand | None:
@@ -185,6 +288,7 @@ class PostcodeLookup:
     lsoa: Lsoa | None = None
     error: str = ""
     malformed: bool = False  # the text cannot be a postcode (as opposed to an unknown one)
+    band: str = ""  # the LSOA's band as the person's organisation maps it
 
 
 def postcode_lookup(user, text: str) -> PostcodeLookup:
@@ -207,7 +311,8 @@ def postcode_lookup(user, text: str) -> PostcodeLookup:
             error=f"{text.upper()} is not a postcode in the loaded areas "
             "(it may be outside them, or new since August 2024)",
         )
-    return PostcodeLookup(text, postcode=hit.pcds, lsoa=hit.lsoa)
+    band = band_map(_user_organisation_id(user)).get(hit.lsoa.ruc_id or "", "")
+    return PostcodeLookup(text, postcode=hit.pcds, lsoa=hit.lsoa, band=band)
 
 
 def latest_load() -> GeographyLoad | None:
@@ -215,9 +320,13 @@ def latest_load() -> GeographyLoad | None:
 
 
 def band_counts(user) -> dict[str, int]:
-    """How many LSOAs fall in each band, across everything loaded."""
-    rows = lsoas_visible_to(user).values("ruc__band").annotate(n=Count("code"))
-    return {r["ruc__band"] or "": r["n"] for r in rows}
+    """How many LSOAs fall in each band, as the person's organisation maps them."""
+    bands = band_map(_user_organisation_id(user))
+    counts: dict[str, int] = {}
+    for r in lsoas_visible_to(user).order_by().values("ruc_id").annotate(n=Count("code")):
+        band = bands.get(r["ruc_id"] or "", "")
+        counts[band] = counts.get(band, 0) + r["n"]
+    return counts
 
 
 def search_wards(user, text: str) -> QuerySet[Ward]:

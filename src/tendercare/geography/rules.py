@@ -12,6 +12,12 @@ def can_edit_geography(user):
     return bool(is_signed_in(user) and user.role in (Role.ADMINISTRATOR, Role.COMMISSIONER))
 
 
+@rules.predicate
+def can_choose_bands(user):
+    # An organisation's own bands move its prices, so its price-setters choose them.
+    return bool(can_edit_geography(user) and getattr(user, "organisation_id", None))
+
+
 rules.add_perm("geography.view_place", is_signed_in)
-rules.add_perm("geography.change_ruralityband", can_edit_geography)
+rules.add_perm("geography.change_organisationband", can_choose_bands)
 rules.add_perm("geography.change_locality", can_edit_geography)

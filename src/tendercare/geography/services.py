@@ -15,7 +15,17 @@ from tendercare.core.errors import DomainError
 
 from . import ons_files
 from .extract import DATA_DIR
-from .models import GeographyLoad, Locality, LocalityWard, Lsoa, Place, Postcode, RuralityBand, Ward
+from .models import (
+    GeographyLoad,
+    Locality,
+    LocalityWard,
+    Lsoa,
+    OrganisationBand,
+    Place,
+    Postcode,
+    RuralityBand,
+    Ward,
+)
 from .ons_files import RowError
 
 BAND_FILE = "rurality_bands.csv"
@@ -264,28 +274,46 @@ def _create_missing_localities(rows: list[dict], parsed, by) -> int:
     return created
 
 
-def rurality_band_set(*, ruc_code: str, band: str, by) -> RuralityBand:
-    """Map an RUC2021 class to a pricing band; every LSOA of that class changes band with it."""
+def organisation_band_set(*, ruc_code: str, band: str, reason: str, by) -> OrganisationBand:
+    """Choose the band the person's organisation uses for an RUC2021 class. Only that
+    organisation's LSOAs of the class move (its profiles, travel runs and visit imports from now
+    on); Tendercare's mapping and every other organisation's bands stay as they are."""
     if band not in RuralityBand.Band.values:
         raise DomainError(f"'{band}' is not a band: choose urban, fringe, rural or isolated")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Say why your organisation uses this band")
+    organisation = getattr(by, "organisation", None)
+    if organisation is None:
+        raise DomainError("Only people who belong to an organisation can choose its bands")
     with transaction.atomic():
-        mapping = RuralityBand.objects.select_for_update().filter(ruc_code=ruc_code).first()
+        mapping = RuralityBand.objects.filter(ruc_code=ruc_code).first()
         if mapping is None:
             raise DomainError(f"There is no rurality class {ruc_code}")
-        if mapping.band == band:
-            return mapping
-        before = snapshot(mapping)
-        old = mapping.get_band_display()
-        mapping.band = band
-        mapping.save(update_fields=["band"])
-        affected = mapping.lsoas.count()
-        Auditor(by=by).updated(
-            mapping,
-            before=before,
-            summary=f"{ruc_code} now {mapping.get_band_display()} (was {old}); "
-            f"{affected} LSOAs change band",
+        own = (
+            OrganisationBand.objects.select_for_update()
+            .filter(owner=organisation, ruc=mapping)
+            .first()
         )
-    return mapping
+        old = own.get_band_display() if own else mapping.get_band_display()
+        affected = mapping.lsoas.count()
+        label = RuralityBand.Band(band).label
+        summary = (
+            f"{organisation} now uses {label} for {ruc_code} (was {old}; Tendercare's band "
+            f"{mapping.get_band_display()}); {affected} LSOAs change band for {organisation}. "
+            f"Reason: {reason}"
+        )
+        if own is None:
+            own = OrganisationBand.objects.create(
+                owner=organisation, ruc=mapping, band=band, reason=reason[:300]
+            )
+            Auditor(by=by).created(own, summary=summary)
+        elif (own.band, own.reason) != (band, reason[:300]):
+            before = snapshot(own)
+            own.band, own.reason = band, reason[:300]
+            own.save(update_fields=["band", "reason", "changed_at"])
+            Auditor(by=by).updated(own, before=before, summary=summary)
+    return own
 
 
 def locality_create(

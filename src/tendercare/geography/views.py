@@ -102,7 +102,8 @@ def rurality_bands(request):
         "geography/bands.html",
         {
             "mapping": queries.rurality_mapping(request.user),
-            "may_edit": queries.may_edit_geography(request.user),
+            "may_edit": queries.may_choose_bands(request.user),
+            "organisation": request.user.organisation,
             "source": presenters.SOURCE_RUC,
         },
     )
@@ -111,19 +112,35 @@ def rurality_bands(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def rurality_band_edit(request):
-    if not queries.may_edit_geography(request.user):
-        raise PermissionDenied("Only administrators and commissioners may change the bands")
-    mapping = list(queries.rurality_mapping(request.user))
-    form = RuralityBandForm(request.POST or None, mapping=mapping)
-    if request.method == "POST" and form.is_valid():
-        band = services.rurality_band_set(
-            ruc_code=form.cleaned_data["ruc_code"],
-            band=form.cleaned_data["band"],
-            by=request.user,
+    if not queries.may_choose_bands(request.user):
+        raise PermissionDenied(
+            "Only an organisation's administrators and commissioners may choose its bands"
         )
-        messages.success(request, f"{band.ruc_code} is now in the {band.get_band_display()} band")
-        return redirect("geography:bands")
-    return render(request, "geography/band_edit.html", {"form": form, "mapping": mapping})
+    mapping = queries.rurality_mapping(request.user)
+    initial = {"ruc_code": request.GET.get("ruc", "")}
+    form = RuralityBandForm(request.POST or None, mapping=mapping, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            band = services.organisation_band_set(
+                ruc_code=form.cleaned_data["ruc_code"],
+                band=form.cleaned_data["band"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"{request.user.organisation} now puts {band.ruc_id} in the "
+                f"{band.get_band_display()} band",
+            )
+            return redirect("geography:bands")
+    return render(
+        request,
+        "geography/band_edit.html",
+        {"form": form, "mapping": mapping, "organisation": request.user.organisation},
+    )
 
 
 @login_required

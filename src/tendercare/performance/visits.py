@@ -33,7 +33,8 @@ from django_tasks import task
 
 from tendercare.core.audit import Auditor, snapshot
 from tendercare.core.errors import DomainError, NotAllowed
-from tendercare.geography.models import Lsoa, Postcode
+from tendercare.geography.models import Postcode
+from tendercare.geography.queries import lsoa_bands
 from tendercare.organisations.queries import organisation_family, organisations_visible_to
 from tendercare.organisations.queries import providers as all_providers
 from tendercare.organisations.rules import is_provider_user
@@ -343,11 +344,8 @@ def _lookups(con, owner) -> None:
     lsoas |= {lsoa for _, lsoa in pairs}
     lsoas.discard("")
     codes = sorted(lsoas)
-    bands = []
-    for i in range(0, len(codes), 500):
-        bands += Lsoa.objects.filter(code__in=codes[i : i + 500], ruc__isnull=False).values_list(
-            "code", "ruc__band"
-        )
+    # Bands as the importing organisation maps them (its own choices over Tendercare's).
+    bands = list(lsoa_bands(owner.pk, codes).items())
     _register(con, "lsoa_bands", bands, ("lsoa", "band"), (pa.string(), pa.string()))
 
 

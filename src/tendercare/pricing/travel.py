@@ -28,6 +28,7 @@ from tendercare.core.errors import DomainError, NotAllowed
 from tendercare.core.imports import CellError, Columns, Invalid, RowError, Written, run_import
 from tendercare.geography.models import Lsoa, Postcode
 from tendercare.geography.ons_files import normalise_postcode
+from tendercare.geography.queries import band_map
 from tendercare.organisations.models import Organisation
 
 from . import cost_model, queries, routing, rules, services
@@ -88,12 +89,14 @@ class TravelImport:
 class _Places:
     """LSOA and postcode lookups, cached for one import."""
 
-    def __init__(self):
-        self.lsoas = dict(
-            Lsoa.objects.filter(
+    def __init__(self, owner_id: int):
+        bands = band_map(owner_id)
+        self.lsoas = {
+            code: bands[ruc]
+            for code, ruc in Lsoa.objects.filter(
                 ruc__isnull=False, latitude__isnull=False, longitude__isnull=False
-            ).values_list("code", "ruc__band")
-        )
+            ).values_list("code", "ruc_id")
+        }
         self.postcodes: dict[str, str | None] = {}
 
     def resolve(self, row) -> tuple[str, list[CellError]]:
@@ -324,7 +327,7 @@ def travel_import(
         result.errors.append(("Detour factor", RowError(0, "", detour_error)))
     speeds, speed_errors = check_speeds(speeds)
     result.errors.extend(("Speeds", RowError(0, "", message)) for message in speed_errors)
-    places = _Places()
+    places = _Places(owner.pk)
     visit_rows = _read(
         "Visits file",
         visits,
@@ -581,13 +584,11 @@ def run_travel(run: TravelRun, *, on_day: Callable[[int, int], None] | None = No
 
 
 def _run_days(run, on_day) -> tuple[str, bool, list[str]]:
-    centroids = {
-        code: (lat, lon, band)
-        for code, lat, lon, band in Lsoa.objects.filter(
-            code__in=set(run.visits.values_list("lsoa_code", flat=True))
-            | set(run.carers.values_list("start_lsoa_code", flat=True))
-        ).values_list("code", "latitude", "longitude", "ruc__band")
-    }
+    places = centroids(
+        set(run.visits.values_list("lsoa_code", flat=True))
+        | set(run.carers.values_list("start_lsoa_code", flat=True)),
+        owner_id=run.owner_id,
+    )
     visits_by_day = defaultdict(list)
     for visit in run.visits.all():
         visits_by_day[timezone.localtime(visit.window_start).date()].append(visit)
@@ -605,9 +606,7 @@ def _run_days(run, on_day) -> tuple[str, bool, list[str]]:
             if visits and not carers:
                 unserved.extend(v.ref for v in visits)
             elif visits:
-                day_unserved, day_problems = _solve_day(
-                    run, day, visits, carers, centroids, tallies
-                )
+                day_unserved, day_problems = _solve_day(run, day, visits, carers, places, tallies)
                 unserved.extend(day_unserved)
                 problems.extend(f"{day:%a %d %b}: {p}" for p in day_problems)
             _set_progress(run, round(100 * done / len(days)) if done < len(days) else 99)
@@ -735,13 +734,16 @@ def other_shifts(carer: TravelCarer) -> list[TravelCarer]:
     return list(carer.run.carers.filter(ref=carer.ref).exclude(pk=carer.pk))
 
 
-def centroids(codes) -> dict[str, tuple[float, float, str]]:
-    return {
-        code: (lat, lon, band)
-        for code, lat, lon, band in Lsoa.objects.filter(code__in=set(codes)).values_list(
-            "code", "latitude", "longitude", "ruc__band"
+def centroids(codes, *, owner_id: int) -> dict[str, tuple[float, float, str]]:
+    """LSOA code -> (latitude, longitude, band as the run's owner maps it)."""
+    bands = band_map(owner_id)
+    wanted, out = sorted(set(codes)), {}
+    for i in range(0, len(wanted), 500):
+        rows = Lsoa.objects.filter(code__in=wanted[i : i + 500]).values_list(
+            "code", "latitude", "longitude", "ruc_id"
         )
-    }
+        out.update({code: (lat, lon, bands.get(ruc or "", "")) for code, lat, lon, ruc in rows})
+    return out
 
 
 def feasibility_passed(run: TravelRun) -> bool:

@@ -282,7 +282,9 @@ def carer_detail(request, pk: int, carer_pk: int):
         _may_see(request)
         raise Http404("No such carer in this run")
     stops = travel.carer_stops(carer)
-    places = travel.centroids([carer.start_lsoa_code] + [s.visit.lsoa_code for s in stops])
+    places = travel.centroids(
+        [carer.start_lsoa_code] + [s.visit.lsoa_code for s in stops], owner_id=carer.run.owner_id
+    )
     codes = [carer.start_lsoa_code] + [s.visit.lsoa_code for s in stops] + [carer.start_lsoa_code]
     known = [c for c in codes if c in places]
     xy = _project([places[c][:2] for c in known])
