@@ -269,7 +269,9 @@ def adjustments(
                 f"{asked.normalize():f} so that together they are {cap.normalize():f}%"
             )
         raw = [base * f[3] * factor / HUNDRED for f in group]
-        amounts = _share_pennies(raw) if factor != 1 else [money(r) for r in raw]
+        # Shared out so the lines add up to the rounded total: rounding each line on its own
+        # could take two half-pennies under the cap to two pennies over it.
+        amounts = _share_pennies(raw)
         for (o, rating, rule_key, percent, reason), amount in zip(group, amounts, strict=True):
             applied = (percent * factor).quantize(PENNY, rounding=ROUND_HALF_UP)
             if factor != 1:
