@@ -11,7 +11,8 @@ from tendercare.contracts import register_rules as rr
 from tendercare.contracts.models import Contract, Novation
 from tendercare.demo import county
 from tendercare.evaluation.models import Score
-from tendercare.geography.models import Lsoa
+from tendercare.geography.models import Lsoa, Place
+from tendercare.geography.rules import can_change_localities_of
 from tendercare.organisations.models import Organisation, Role, User
 from tendercare.procurement.models import Procurement
 from tendercare.programmes.models import Milestone, Programme, Risk
@@ -82,6 +83,20 @@ def test_demo_geography_has_every_pricing_band(db):
     county.build(as_of=AS_OF, with_geography=True)
     bands = {lsoa.band for lsoa in Lsoa.objects.select_related("ruc")}
     assert {"urban", "fringe", "rural", "isolated"} <= bands
+    # Who may change localities: Medway's people Medway's, the ICB's people both places'.
+    medway, dover = Place.objects.get(code="E06000035"), Place.objects.get(code="E07000108")
+    assert {medway.icb_code, dover.icb_code} == {"E54000032"}
+    icb = Organisation.objects.get(name="NHS Kent and Medway Integrated Care Board")
+    assert (icb.ons_code, icb.ods_code) == ("E54000032", "QKS")
+    kent = Organisation.objects.get(name="Kent County Council")
+    assert kent.ons_code == dover.upper_tier_code == "E10000016"
+    for username, places in [
+        ("commissioner", {medway}),
+        ("admin", {medway}),
+        ("icb.commissioner", {medway, dover}),
+    ]:
+        person = User.objects.get(username=username)
+        assert {p for p in (medway, dover) if can_change_localities_of(person, p)} == places
 
 
 def test_demo_programmes_have_revised_milestones_and_risks(demo):

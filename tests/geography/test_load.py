@@ -33,6 +33,9 @@ def test_shipped_extracts_load_medway_and_dover():
     medway = Place.objects.get(code=MEDWAY)
     assert medway.name == "Medway"
     assert medway.icb_name == "NHS Kent and Medway Integrated Care Board"
+    # Medway is a unitary authority, its own upper tier; Dover is a district of Kent.
+    assert medway.upper_tier_code == MEDWAY
+    assert Place.objects.get(code=DOVER).upper_tier_code == "E10000016"
     # Every LSOA has population, a deprivation decile, a class, an area and a centroid.
     assert not Lsoa.objects.filter(pop_total=0).exists()
     assert not Lsoa.objects.filter(imd_decile__isnull=True).exists()
@@ -223,3 +226,65 @@ def test_extract_builds_byte_identical_readable_extracts(tmp_path):
     parsed, errors = ons_files.read_source(out)
     assert not errors and sorted(parsed.lsoas) == ["E01900001", "E01900002", "E01900003"]
     assert parsed.lsoas["E01900001"].latitude == pytest.approx(51.005)
+
+
+def test_shipped_upper_tier_file_covers_every_shipped_local_authority():
+    import csv
+    import gzip
+
+    from tendercare.geography.extract import DATA_DIR
+
+    with gzip.open(DATA_DIR / f"{ons_files.LOOKUP}.gz", "rt", encoding="utf-8") as handle:
+        lads = {r["ltla24_code"]: r["ltla24_name"] for r in csv.DictReader(handle)}
+    with (DATA_DIR / ons_files.UPPER_TIER).open(encoding="utf-8", newline="") as handle:
+        rows = {r["lad_code"]: r for r in csv.DictReader(handle)}
+    assert set(rows) == set(lads) == set(ons_files.SEED_LADS)
+    assert all(rows[code]["lad_name"] == name for code, name in lads.items())
+    county = {code: r["upper_tier_code"] for code, r in rows.items()}
+    kent = {f"E070001{n:02d}" for n in range(5, 17)}
+    leicestershire = {f"E070001{n:02d}" for n in range(29, 36)}
+    assert {county[c] for c in kent} == {"E10000016"}
+    assert {county[c] for c in leicestershire} == {"E10000018"}
+    assert county["E06000035"] == "E06000035" and county["E09000030"] == "E09000030"
+    assert {rows[c]["upper_tier_name"] for c in kent} == {"Kent"}
+    assert {rows[c]["upper_tier_name"] for c in leicestershire} == {"Leicestershire"}
+
+
+@pytest.mark.django_db
+def test_a_local_authority_missing_from_the_upper_tier_file_is_its_own(tmp_path):
+    source = make_source(tmp_path / "ons")  # Testshire and Otherton are in no shipped row
+    geography_load(source=source)
+    assert dict(Place.objects.values_list("code", "upper_tier_code")) == {
+        "E06900001": "E06900001",
+        "E07900002": "E07900002",
+    }
+
+
+@pytest.mark.django_db
+def test_a_source_folder_may_bring_its_own_upper_tier_file(tmp_path):
+    source = make_source(tmp_path / "ons")
+    write_csv(
+        source / ons_files.UPPER_TIER,
+        ["lad_code", "lad_name", "upper_tier_code", "upper_tier_name"],
+        [("E07900002", "Otherton", "E10900009", "Testcounty")],
+    )
+    geography_load(source=source)
+    assert Place.objects.get(code="E07900002").upper_tier_code == "E10900009"
+    assert Place.objects.get(code="E06900001").upper_tier_code == "E06900001"
+
+
+@pytest.mark.django_db
+def test_a_bad_code_in_the_upper_tier_file_is_reported_and_nothing_written(tmp_path):
+    source = make_source(tmp_path / "ons")
+    write_csv(
+        source / ons_files.UPPER_TIER,
+        ["lad_code", "lad_name", "upper_tier_code", "upper_tier_name"],
+        [("E07900002", "Otherton", "Kent", "Testcounty")],
+    )
+    with pytest.raises(GeographyLoadError) as caught:
+        geography_load(source=source)
+    assert (
+        f"{ons_files.UPPER_TIER}, row 2, column 'upper_tier_code': 'Kent' is not an ONS code"
+        in [str(e) for e in caught.value.errors]
+    )
+    assert not Place.objects.exists()

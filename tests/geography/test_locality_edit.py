@@ -16,8 +16,10 @@ def place_with_wards(db):
 
 
 @pytest.fixture
-def locality(place_with_wards):
-    return locality_create(place=place_with_wards, name="Strood", ward_codes=["E05000001"], by=None)
+def locality(place_with_wards, commissioner):
+    return locality_create(
+        place=place_with_wards, name="Strood", ward_codes=["E05000001"], by=commissioner
+    )
 
 
 def test_commissioner_changes_a_localitys_wards(signed_in, locality):

@@ -97,14 +97,15 @@ def test_locality_set_wards_is_audited_and_checked(commissioner):
 
 
 @pytest.mark.django_db
-def test_locality_create(commissioner):
+def test_locality_create(other_commissioner):
+    # Kent County Council serves Dover, one of its districts.
     dover = Place.objects.get(code=DOVER)
     locality = services.locality_create(
-        place=dover, name="Deal only", ward_codes=["E05012863"], by=commissioner
+        place=dover, name="Deal only", ward_codes=["E05012863"], by=other_commissioner
     )
     assert list(locality.wards.values_list("name", flat=True)) == ["Middle Deal"]
     with pytest.raises(DomainError, match="already has"):
-        services.locality_create(place=dover, name="deal ONLY", by=commissioner)
+        services.locality_create(place=dover, name="deal ONLY", by=other_commissioner)
 
 
 @pytest.mark.django_db

@@ -119,9 +119,10 @@ def build(*, as_of: dt.date, with_geography: bool = True, progress=None) -> Demo
 
     step("Creating commissioners, the 2020 CCG merger and providers")
     orgs: dict[str, Organisation] = {}
-    for name, kind, code in people.COMMISSIONERS:
-        extra = {"ons_code": code} if kind == Organisation.Kind.COUNCIL else {"ods_code": code}
-        orgs[name] = org_services.organisation_create(name=name, kind=kind, **extra)
+    for name, kind, ons_code, ods_code in people.COMMISSIONERS:
+        orgs[name] = org_services.organisation_create(
+            name=name, kind=kind, ons_code=ons_code, ods_code=ods_code
+        )
     for name in [*people.FORMER_CCGS, people.MERGED_CCG]:
         orgs[name] = org_services.organisation_create(name=name, kind=Organisation.Kind.CCG)
     for index, (name, kind) in enumerate(people.PROVIDERS):

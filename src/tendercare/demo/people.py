@@ -8,10 +8,12 @@ from tendercare.organisations.models import Organisation, Role
 DEMO_PASSWORD = "tendercare-demo"  # noqa: S105 - local demo only, printed by `tendercare demo`
 
 COMMISSIONERS = [
-    # name, kind, ONS or ODS code
-    ("Medway Council", Organisation.Kind.COUNCIL, "E06000035"),
-    ("Kent County Council", Organisation.Kind.COUNCIL, "E10000016"),
-    ("NHS Kent and Medway Integrated Care Board", Organisation.Kind.ICB, "QKS"),
+    # name, kind, ONS code, ODS code. The ONS code says which places a body serves (and so whose
+    # localities it may change): Medway itself, Kent's districts such as Dover (E10000016 is
+    # their county), and both through the ICB (E54000032, the ICB code of Medway and Dover).
+    ("Medway Council", Organisation.Kind.COUNCIL, "E06000035", ""),
+    ("Kent County Council", Organisation.Kind.COUNCIL, "E10000016", ""),
+    ("NHS Kent and Medway Integrated Care Board", Organisation.Kind.ICB, "E54000032", "QKS"),
 ]
 
 # On 1 April 2020 the eight Kent and Medway CCGs merged into NHS Kent and Medway CCG, which

@@ -19,6 +19,9 @@ class Place(models.Model):
 
     code = models.CharField("ONS code", max_length=9, primary_key=True)
     name = models.CharField(max_length=120)
+    # The county council for a district (Dover -> Kent, E10000016); a unitary authority or
+    # London borough is its own upper tier (Medway -> E06000035). From lad_upper_tier.csv.
+    upper_tier_code = models.CharField("upper-tier (county) code", max_length=9, blank=True)
     icb_code = models.CharField("ICB code", max_length=9, blank=True)
     icb_name = models.CharField("integrated care board", max_length=200, blank=True)
 

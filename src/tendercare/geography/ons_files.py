@@ -28,6 +28,10 @@ WARD_LATLONG = "drkane_ward_latlong.csv"
 # Derived by `tendercare geography extract` from the boundary files (not in SOURCES.md).
 LSOA_CENTROIDS = "lsoa21_centroids.csv"
 WARD_CENTROIDS = "ward24_centroids.csv"
+# District -> county (upper tier), transcribed from the ONS lookup for the shipped areas. A
+# source folder may hold its own file of that name and columns; otherwise the shipped one is read.
+UPPER_TIER = "lad_upper_tier.csv"
+SHIPPED_DIR = Path(__file__).resolve().parent / "data"
 
 CENSUS_COLUMNS = (
     "Aged 15 years and under",
@@ -106,6 +110,7 @@ class LsoaData:
 class Parsed:
     places: dict[str, str] = field(default_factory=dict)  # code -> name
     place_icb: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (icb code, name)
+    place_upper_tier: dict[str, str] = field(default_factory=dict)  # code -> county (or own) code
     wards: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (name, place code)
     ward_centroids: dict[str, tuple[float, float]] = field(default_factory=dict)
     lsoas: dict[str, LsoaData] = field(default_factory=dict)
@@ -206,6 +211,8 @@ def read_source(
         for lad in sorted(wanted - set(out.places)):
             problems.add(lookup_path.name, 0, "ltla24_code", f"no LSOAs for local authority {lad}")
 
+    _read_upper_tiers(directory, out, problems, note)
+
     note("Census 2021 population")
     seen = set()
     for n, row in rows(census_path, ("lsoa21_code", *CENSUS_COLUMNS), problems):
@@ -289,6 +296,27 @@ def read_source(
     _read_centroids(directory, out, problems, note)
     _read_postcodes(directory, out, problems, note)
     return out, problems.errors
+
+
+def _read_upper_tiers(directory: Path, out: Parsed, problems: Problems, note) -> None:
+    """Each place's upper tier: its county council's code for a district, else its own code
+    (a unitary authority, a London borough, or a district the file does not list)."""
+    path = find(directory, UPPER_TIER) or find(SHIPPED_DIR, UPPER_TIER)
+    upper: dict[str, str] = {}
+    if path:
+        note("Counties of districts")
+        for n, row in rows(path, ("lad_code", "upper_tier_code"), problems):
+            lad, county = row["lad_code"].strip().upper(), row["upper_tier_code"].strip().upper()
+            bad = False
+            for column, code in (("lad_code", lad), ("upper_tier_code", county)):
+                if not ONS_CODE.match(code):
+                    problems.add(path.name, n, column, f"'{row[column]}' is not an ONS code")
+                    bad = True
+            if not bad:
+                upper[lad] = county
+        out.files_read.append(path.name)
+    for code in out.places:
+        out.place_upper_tier[code] = upper.get(code, code)
 
 
 def _latlong(problems, name, n, row, lat_col, long_col):

@@ -23,7 +23,7 @@ from .models import (
     Ward,
 )
 from .ons_files import normalise_postcode
-from .rules import can_choose_bands, can_edit_geography
+from .rules import can_change_localities_of, can_choose_bands, can_edit_geography
 
 
 def _signed_in(user) -> bool:
@@ -72,6 +72,25 @@ def may_edit_geography(user) -> bool:
 
 def may_choose_bands(user) -> bool:
     return bool(can_choose_bands(user))
+
+
+def may_change_localities_of(user, place: Place | None) -> bool:
+    """Whether the person may create or change the localities of a place: a commissioner or
+    administrator of an organisation that serves it (its council, county council or ICB)."""
+    return bool(can_change_localities_of(user, place))
+
+
+def bodies_serving(place: Place) -> str:
+    """Who may change a place's localities, in words, for pages that refuse someone."""
+    county = place.upper_tier_code if place.upper_tier_code not in ("", place.code) else ""
+    parts = [f"{place.name}'s own council ({place.code})"]
+    if county:
+        parts.append(f"its county council ({county})")
+    if place.icb_code:
+        parts.append(f"{place.icb_name or 'its integrated care board'} ({place.icb_code})")
+    if len(parts) == 1:
+        return parts[0]
+    return ", ".join(parts[:-1]) + " or " + parts[-1]
 
 
 # --- bands as an organisation uses them ------------------------------------------------------

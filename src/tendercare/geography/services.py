@@ -11,9 +11,9 @@ from pathlib import Path
 from django.db import transaction
 
 from tendercare.core.audit import Auditor, snapshot
-from tendercare.core.errors import DomainError
+from tendercare.core.errors import DomainError, NotAllowed
 
-from . import ons_files
+from . import ons_files, queries
 from .extract import DATA_DIR
 from .models import (
     GeographyLoad,
@@ -27,6 +27,7 @@ from .models import (
     Ward,
 )
 from .ons_files import RowError
+from .rules import can_change_localities_of, can_edit_geography
 
 BAND_FILE = "rurality_bands.csv"
 LOCALITY_FILE = "localities.csv"
@@ -171,13 +172,18 @@ def geography_load(
             Place(
                 code=code,
                 name=name,
+                upper_tier_code=parsed.place_upper_tier.get(code, code),
                 icb_code=parsed.place_icb.get(code, ("", ""))[0],
                 icb_name=parsed.place_icb.get(code, ("", ""))[1],
             )
             for code, name in sorted(parsed.places.items())
         ]
         summary.created["places"] = _upsert(
-            Place, places, ["name", "icb_code", "icb_name"], "Writing local authorities", tick
+            Place,
+            places,
+            ["name", "upper_tier_code", "icb_code", "icb_name"],
+            "Writing local authorities",
+            tick,
         )
         wards = [
             Ward(
@@ -316,9 +322,25 @@ def organisation_band_set(*, ruc_code: str, band: str, reason: str, by) -> Organ
     return own
 
 
+def _may_change_localities(place: Place, by) -> None:
+    """Refuse (NotAllowed) unless `by` is a commissioner or administrator of an organisation
+    that serves the place: its council, its county council or its integrated care board."""
+    if not can_edit_geography(by):
+        raise NotAllowed("Only administrators and commissioners may change localities")
+    if not can_change_localities_of(by, place):
+        organisation = getattr(by, "organisation", None)
+        who = str(organisation) if organisation else "Your organisation"
+        raise NotAllowed(
+            f"{who} does not serve {place}, so it may not change {place}'s localities: "
+            f"only people of {queries.bodies_serving(place)} may"
+        )
+
+
 def locality_create(
     *, place: Place, name: str, description: str = "", ward_codes: Iterable[str] = (), by
 ) -> Locality:
+    """A new locality of a place, for people whose organisation serves the place."""
+    _may_change_localities(place, by)
     name = name.strip()
     if not name:
         raise DomainError("Enter the locality's name")
@@ -334,6 +356,7 @@ def locality_create(
 
 def locality_set_wards(*, locality: Locality, ward_codes: Iterable[str], by) -> Locality:
     """Make the locality exactly these wards, which must belong to the locality's place."""
+    _may_change_localities(locality.place, by)
     codes = sorted({c.strip().upper() for c in ward_codes if c.strip()})
     wards = {w.code: w for w in Ward.objects.filter(code__in=codes)}
     unknown = [c for c in codes if c not in wards]
@@ -361,6 +384,7 @@ def locality_set_wards(*, locality: Locality, ward_codes: Iterable[str], by) -> 
 def locality_update(
     *, locality: Locality, name: str, description: str, ward_codes: Iterable[str], by
 ) -> Locality:
+    _may_change_localities(locality.place, by)
     name = name.strip()
     if not name:
         raise DomainError("Enter the locality's name")

@@ -37,6 +37,8 @@ def place_detail(request, code: str):
             "area": area,
             "localities": queries.localities_of(request.user, place),
             "wards": queries.wards_of(request.user, place),
+            "may_edit": queries.may_change_localities_of(request.user, place),
+            "serving": queries.bodies_serving(place),
             "figures": presenters.area_figures(area, queries.rurality_mapping(request.user)),
         },
     )
@@ -57,7 +59,7 @@ def locality_detail(request, pk: int):
             "wards": queries.wards_of_locality(locality),
             "figures": presenters.area_figures(area, queries.rurality_mapping(request.user)),
             "history_url": history_url(locality),
-            "may_edit": queries.may_edit_geography(request.user),
+            "may_edit": queries.may_change_localities_of(request.user, locality.place),
         },
     )
 
@@ -149,8 +151,19 @@ def locality_edit(request, pk: int):
     locality = queries.locality(request.user, pk)
     if locality is None:
         raise Http404("No such locality")
-    if not queries.may_edit_geography(request.user):
-        raise PermissionDenied("Only administrators and commissioners may change localities")
+    if not queries.may_change_localities_of(request.user, locality.place):
+        # Both checks, role and organisation, say why in words, as a 403 page.
+        return render(
+            request,
+            "geography/locality_not_allowed.html",
+            {
+                "locality": locality,
+                "organisation": request.user.organisation,
+                "role_may_edit": queries.may_edit_geography(request.user),
+                "serving": queries.bodies_serving(locality.place),
+            },
+            status=403,
+        )
     wards = queries.wards_of(request.user, locality.place)
     initial = {
         "name": locality.name,
