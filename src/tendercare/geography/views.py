@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from tendercare.core.errors import DomainError
 from tendercare.core.history import history_url
@@ -15,6 +15,7 @@ from .forms import LocalityForm, PostcodeForm, RuralityBandForm
 
 
 @login_required
+@require_GET
 def place_list(request):
     return render(
         request,
@@ -24,6 +25,7 @@ def place_list(request):
 
 
 @login_required
+@require_GET
 def place_detail(request, code: str):
     place = queries.place(request.user, code)
     if place is None:
@@ -45,6 +47,7 @@ def place_detail(request, code: str):
 
 
 @login_required
+@require_GET
 def locality_detail(request, pk: int):
     locality = queries.locality(request.user, pk)
     if locality is None:
@@ -65,6 +68,7 @@ def locality_detail(request, pk: int):
 
 
 @login_required
+@require_GET
 def ward_detail(request, code: str):
     ward = queries.ward(request.user, code)
     if ward is None:
@@ -83,6 +87,7 @@ def ward_detail(request, code: str):
 
 
 @login_required
+@require_GET
 def postcode_lookup(request):
     form = PostcodeForm(request.GET or None)
     result = None
@@ -98,6 +103,7 @@ def postcode_lookup(request):
 
 
 @login_required
+@require_GET
 def rurality_bands(request):
     return render(
         request,

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from tendercare.core.history import history_url
 
@@ -13,6 +13,7 @@ from .models import Organisation
 
 
 @login_required
+@require_GET
 def organisation_list(request):
     kind = request.GET.get("kind", "")
     if kind not in Organisation.Kind.values:
@@ -28,6 +29,7 @@ def organisation_list(request):
 
 
 @login_required
+@require_GET
 def organisation_detail(request, pk: int):
     organisation = get_object_or_404(queries.organisations_visible_to(request.user), pk=pk)
     return render(
