@@ -131,6 +131,8 @@ EXPECTED = {
     "pricing:scenario POST": "302 405 405 405 405 405 405 405 405",
     "pricing:scenario-change GET": "302 200 200 403 403 404 404 404 404",
     "pricing:scenario-change POST": "302 200 200 403 403 404 404 404 404",
+    "pricing:scenario-monitoring GET": "302 405 405 405 405 405 405 405 405",
+    "pricing:scenario-monitoring POST": "302 302 302 403 403 404 404 404 404",
     "pricing:travel-runs GET": "302 200 200 200 200 404 200 404 404",
     "pricing:travel-runs POST": "302 405 405 405 405 405 405 405 405",
     "pricing:travel-upload GET": "302 200 200 200 403 404 200 404 404",

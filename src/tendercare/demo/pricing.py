@@ -184,6 +184,9 @@ def build(
         ],
         reason="Pay care workers the Real Living Wage",
     )
+    # Medway monitors paid travel against its National Living Wage scenario (the same travel by
+    # band as the Real Living Wage copy: only the pay rate differs).
+    pricing.scenario_use_for_monitoring(scenario=nlw, by=None)
     summary.scenarios = [NLW_SCENARIO, RLW_SCENARIO]
 
     step("Pricing home care: commissioned hours and open-book returns")

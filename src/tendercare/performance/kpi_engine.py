@@ -102,9 +102,10 @@ def travel_from_scenario(scenario) -> dict[str, Decimal]:
 
 
 def default_scenario(owner):
-    from tendercare.pricing.models import Scenario
+    """The scenario the owner chose for monitoring, else its newest."""
+    from tendercare.pricing import queries as pricing_queries
 
-    return Scenario.objects.filter(owner=owner).order_by("-created_at", "-pk").first()
+    return pricing_queries.scenario_for_monitoring(owner)
 
 
 def scenario_of(owner, pk: int):

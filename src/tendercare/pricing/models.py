@@ -25,11 +25,19 @@ class Scenario(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The scenario whose travel by band the owner's visit KPIs (travel_vs_model) are measured
+    # against; at most one per owner. With none chosen, monitoring uses the newest.
+    used_for_monitoring = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["owner", "name"], name="scenario_name_unique")
+            models.UniqueConstraint(fields=["owner", "name"], name="scenario_name_unique"),
+            models.UniqueConstraint(
+                fields=["owner"],
+                condition=models.Q(used_for_monitoring=True),
+                name="one_monitoring_scenario_per_owner",
+            ),
         ]
 
     def __str__(self):

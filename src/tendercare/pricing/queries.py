@@ -44,6 +44,13 @@ def parameters_visible_to(user) -> QuerySet[Parameter]:
     return Parameter.objects.filter(version__in=versions_visible_to(user))
 
 
+def scenario_for_monitoring(owner) -> Scenario | None:
+    """The scenario the owner's visit KPIs measure travel against: the one it chose, else its
+    newest. For the KPI engine, which works for the owner, not for a person."""
+    chosen = Scenario.objects.filter(owner=owner, used_for_monitoring=True).first()
+    return chosen or Scenario.objects.filter(owner=owner).order_by("-created_at", "-pk").first()
+
+
 def current_version(scenario: Scenario) -> ScenarioVersion | None:
     return scenario.versions.order_by("-number").first()
 

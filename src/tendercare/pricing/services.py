@@ -193,6 +193,34 @@ def scenario_create(
 
 
 @transaction.atomic
+def scenario_use_for_monitoring(*, scenario: Scenario, by) -> Scenario:
+    """Make this the scenario the owner's visit KPIs measure travel against (one per owner)."""
+    _require_edit(by, scenario)
+    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    if scenario.used_for_monitoring:
+        return scenario
+    auditor = Auditor(by=by)
+    for previous in Scenario.objects.select_for_update().filter(
+        owner_id=scenario.owner_id, used_for_monitoring=True
+    ):
+        previous.used_for_monitoring = False
+        previous.save(update_fields=["used_for_monitoring"])
+        auditor.updated(
+            previous,
+            before={"used_for_monitoring": True},
+            summary=f"{previous.name} is no longer used for monitoring: {scenario.name} is",
+        )
+    scenario.used_for_monitoring = True
+    scenario.save(update_fields=["used_for_monitoring"])
+    auditor.updated(
+        scenario,
+        before={"used_for_monitoring": False},
+        summary=f"{scenario.name} is now the scenario monitoring measures travel against",
+    )
+    return scenario
+
+
+@transaction.atomic
 def scenario_revise(
     *, scenario: Scenario, by=None, changes: Iterable[Change], reason: str
 ) -> ScenarioVersion:

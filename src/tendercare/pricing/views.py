@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tendercare.core.errors import DomainError
 from tendercare.core.formats import gbp
@@ -119,10 +119,22 @@ def scenario_detail(request, pk: int):
             "shown": presenters.for_version(version),
             "versions": presenters.version_rows(versions),
             "can_edit": services.can_edit_scenario(request.user, scenario),
+            "monitoring_scenario": queries.scenario_for_monitoring(scenario.owner),
             "history_url": history_url(scenario),
             "hca_source": presenters.HCA_LABEL,
         },
     )
+
+
+@login_required
+@require_POST
+def scenario_use_for_monitoring(request, pk: int):
+    scenario = _editable(request, _scenario(request, pk))
+    services.scenario_use_for_monitoring(scenario=scenario, by=request.user)
+    messages.success(
+        request, f"Monitoring now measures carers' paid travel against {scenario.name}"
+    )
+    return redirect("pricing:scenario", pk=scenario.pk)
 
 
 @login_required

@@ -28,7 +28,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scenario",
             type=int,
-            help="pricing scenario id for expected travel (default: the owner's newest)",
+            help="pricing scenario id for expected travel (default: the one the owner uses for "
+            "monitoring, else its newest)",
         )
 
     def handle(self, *args, owner, month, scenario=None, **options):
