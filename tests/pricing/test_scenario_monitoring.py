@@ -57,3 +57,13 @@ def test_the_page_shows_which_scenario_monitoring_uses_and_the_button_chooses(
     listing = client.get("/pricing/").content.decode()
     assert listing.count("Used for monitoring") == 1
     assert client.get(f"/pricing/scenarios/{first.pk}/monitoring/").status_code == 405
+
+
+def test_the_api_says_which_scenario_monitoring_uses(client, commissioner, two):
+    services.scenario_use_for_monitoring(scenario=two[0], by=commissioner)
+    client.force_login(commissioner)
+    rows = {r["name"]: r for r in client.get("/api/v1/pricing/scenarios").json()}
+    assert rows["National Living Wage"]["used_for_monitoring"] is True
+    assert rows["Real Living Wage"]["used_for_monitoring"] is False
+    detail = client.get(f"/api/v1/pricing/scenarios/{two[0].pk}").json()
+    assert detail["used_for_monitoring"] is True

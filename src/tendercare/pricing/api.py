@@ -31,6 +31,7 @@ class ScenarioOut(Schema):
     description: str
     owner_id: int
     owner: str
+    used_for_monitoring: bool
     current_version: VersionRef | None
     rate: Decimal | None
 
@@ -99,6 +100,7 @@ def _scenario_out(scenario, version, shown) -> dict:
         "description": scenario.description,
         "owner_id": scenario.owner_id,
         "owner": scenario.owner.name,
+        "used_for_monitoring": scenario.used_for_monitoring,
         "current_version": _version_ref(version),
         "rate": shown.rate if shown else None,
     }
