@@ -165,6 +165,7 @@ def test_commissioner_changes_a_band_for_their_organisation_and_lsoas_follow(
     page = signed_in.get("/areas/rurality-bands/edit/?ruc=RSF1")
     html = page.content.decode()
     assert 'name="csrfmiddlewaretoken"' in html and 'value="RSF1" selected' in html
+    assert 'value="isolated" selected' in html  # the band it has now
     response = signed_in.post(
         "/areas/rurality-bands/edit/",
         {"ruc_code": "RSF1", "band": "rural", "reason": "Ten minutes from Chatham by car"},

@@ -125,7 +125,9 @@ def rurality_band_edit(request):
             "Only an organisation's administrators and commissioners may choose its bands"
         )
     mapping = queries.rurality_mapping(request.user)
-    initial = {"ruc_code": request.GET.get("ruc", "")}
+    # "Change" on a row of the mapping opens the form on that class and the band it has now.
+    chosen = next((m for m in mapping if m.ruc_code == request.GET.get("ruc", "")), None)
+    initial = {"ruc_code": chosen.ruc_code, "band": chosen.band} if chosen else {}
     form = RuralityBandForm(request.POST or None, mapping=mapping, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

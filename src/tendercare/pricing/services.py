@@ -200,23 +200,19 @@ def scenario_use_for_monitoring(*, scenario: Scenario, by) -> Scenario:
     if scenario.used_for_monitoring:
         return scenario
     auditor = Auditor(by=by)
-    for previous in Scenario.objects.select_for_update().filter(
+    previous = Scenario.objects.select_for_update().filter(
         owner_id=scenario.owner_id, used_for_monitoring=True
-    ):
-        previous.used_for_monitoring = False
-        previous.save(update_fields=["used_for_monitoring"])
-        auditor.updated(
-            previous,
-            before={"used_for_monitoring": True},
-            summary=f"{previous.name} is no longer used for monitoring: {scenario.name} is",
-        )
-    scenario.used_for_monitoring = True
-    scenario.save(update_fields=["used_for_monitoring"])
-    auditor.updated(
-        scenario,
-        before={"used_for_monitoring": False},
-        summary=f"{scenario.name} is now the scenario monitoring measures travel against",
     )
+    for row, used, summary in [
+        *(
+            (p, False, f"{p.name} is no longer used for monitoring: {scenario.name} is")
+            for p in previous
+        ),
+        (scenario, True, f"{scenario.name} is now the scenario monitoring measures travel against"),
+    ]:
+        row.used_for_monitoring = used
+        row.save(update_fields=["used_for_monitoring"])
+        auditor.updated(row, before={"used_for_monitoring": not used}, summary=summary)
     return scenario
 
 
