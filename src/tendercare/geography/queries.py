@@ -135,7 +135,6 @@ class BandChoice:
     band: str
     reason: str  # the organisation's reason, when it chose its own band
     lsoa_count: int
-    changed_at: object = None
     own_pk: int | None = None  # the organisation's own row, for its history
 
     @property
@@ -277,7 +276,6 @@ def rurality_mapping(user) -> list[BandChoice]:
                 band=mine.band if mine else m.band,
                 reason=mine.reason if mine else "",
                 lsoa_count=m.lsoa_count,
-                changed_at=mine.changed_at if mine else None,
                 own_pk=mine.pk if mine else None,
             )
         )

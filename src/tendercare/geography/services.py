@@ -350,13 +350,18 @@ def locality_create(
         locality = Locality.objects.create(place=place, name=name, description=description)
         Auditor(by=by).created(locality)
         if ward_codes:
-            locality_set_wards(locality=locality, ward_codes=ward_codes, by=by)
+            _set_wards(locality, ward_codes, by)
     return locality
 
 
 def locality_set_wards(*, locality: Locality, ward_codes: Iterable[str], by) -> Locality:
     """Make the locality exactly these wards, which must belong to the locality's place."""
     _may_change_localities(locality.place, by)
+    return _set_wards(locality, ward_codes, by)
+
+
+def _set_wards(locality: Locality, ward_codes: Iterable[str], by) -> Locality:
+    """locality_set_wards once the caller has checked that `by` may change the locality."""
     codes = sorted({c.strip().upper() for c in ward_codes if c.strip()})
     wards = {w.code: w for w in Ward.objects.filter(code__in=codes)}
     unknown = [c for c in codes if c not in wards]
@@ -397,5 +402,5 @@ def locality_update(
             locality.name, locality.description = name, description
             locality.save(update_fields=["name", "description"])
             Auditor(by=by).updated(locality, before=before)
-        locality_set_wards(locality=locality, ward_codes=ward_codes, by=by)
+        _set_wards(locality, ward_codes, by)
     return locality
